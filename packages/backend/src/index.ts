@@ -1,11 +1,8 @@
 /*
- * Hi!
- *
- * Note that this is an EXAMPLE Backstage backend. Please check the README.
- *
- * Happy hacking!
+ * The Flagstage portal backend: Backstage core plugins plus Flagstage's own.
+ * Embedded defaults (app-config.yaml) use SQLite and the in-memory cache;
+ * app-config.production.yaml switches to PostgreSQL and Redis.
  */
-
 import { createBackend } from '@backstage/backend-defaults';
 
 const backend = createBackend();
@@ -13,60 +10,49 @@ const backend = createBackend();
 backend.add(import('@backstage/plugin-app-backend'));
 backend.add(import('@backstage/plugin-proxy-backend'));
 
-// scaffolder plugin
+// Scaffolder: challenge authors start new challenge packages from templates.
 backend.add(import('@backstage/plugin-scaffolder-backend'));
-backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));
 backend.add(
   import('@backstage/plugin-scaffolder-backend-module-notifications'),
 );
 
-// techdocs plugin
 backend.add(import('@backstage/plugin-techdocs-backend'));
 
-// auth plugin
+// Auth: guest in development (a ctf-admins member, see app-config.yaml).
 backend.add(import('@backstage/plugin-auth-backend'));
-// See https://backstage.io/docs/backend-system/building-backends/migrating#the-auth-plugin
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
-// See https://backstage.io/docs/auth/guest/provider
 
-// catalog plugin
+// Catalog, with the Challenge entity kind.
 backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(
   import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
 );
-
-// See https://backstage.io/docs/features/software-catalog/configuration#subscribing-to-catalog-errors
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
+backend.add(import('@flagstage/plugin-catalog-backend-module-challenges'));
+// Lists entities that failed processing (e.g. an invalid Challenge) with their errors.
+backend.add(import('@backstage/plugin-catalog-backend-module-unprocessed'));
 
-// permission plugin
+// Events: lets plugins (catalog, signals, later Flagstage's own) exchange events.
+backend.add(import('@backstage/plugin-events-backend'));
+
+// Permissions: Flagstage roles (ctf-admins, ctf-authors, ctf-operators).
 backend.add(import('@backstage/plugin-permission-backend'));
-// See https://backstage.io/docs/permissions/getting-started for how to create your own permission policy
 backend.add(
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
+  import('@flagstage/plugin-permission-backend-module-flagstage-policy'),
 );
 
-// search plugin
+// Search
 backend.add(import('@backstage/plugin-search-backend'));
-
-// search engine
-// See https://backstage.io/docs/features/search/search-engines
 backend.add(import('@backstage/plugin-search-backend-module-pg'));
-
-// search collators
 backend.add(import('@backstage/plugin-search-backend-module-catalog'));
 backend.add(import('@backstage/plugin-search-backend-module-techdocs'));
 
-// kubernetes plugin
+// Kubernetes: operators watch challenge instances (label flagstage.io/challenge).
 backend.add(import('@backstage/plugin-kubernetes-backend'));
 
-// user settings plugin
 backend.add(import('@backstage/plugin-user-settings-backend'));
-
-// notifications and signals plugins
 backend.add(import('@backstage/plugin-notifications-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
-
-// mcp actions plugin
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
 backend.start();

@@ -29,6 +29,11 @@ const AUTHOR_CHALLENGE_ENTITY_PERMISSIONS = new Set([
   'catalog.entity.refresh',
   'catalog.entity.delete',
 ]);
+/**
+ * Reads that expose raw, possibly invalid entity files (an author may have
+ * pasted a plaintext flag into one); staff roles only, not every reader.
+ */
+const STAFF_ONLY_READS = new Set(['catalog.entities.unprocessed.read']);
 /** Kubernetes permissions beyond reading, for operators. */
 const OPERATOR_KUBERNETES_PREFIX = 'kubernetes.';
 
@@ -42,7 +47,7 @@ export type OwnershipResolver = (user: PolicyQueryUser) => Promise<string[]>;
  *   entities in the catalog, scaffolder templates);
  * - `ctf-operators` see and act on instances, gateway, workflows and logs and
  *   may use the Kubernetes proxy;
- * - every other signed-in user may read.
+ * - every other signed-in user may read (except raw unprocessed entities).
  *
  * @public
  */
@@ -68,6 +73,9 @@ export function decide(request: PolicyQuery, roles: Set<FlagstageRole>): PolicyD
   const { permission } = request;
   if (roles.has('admin')) {
     return ALLOW;
+  }
+  if (STAFF_ONLY_READS.has(permission.name)) {
+    return roles.has('author') || roles.has('operator') ? ALLOW : DENY;
   }
   if (permission.attributes.action === 'read') {
     return ALLOW;
