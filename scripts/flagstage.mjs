@@ -14,7 +14,9 @@ commands:
 async function readStdin() {
   const chunks = [];
   for await (const chunk of process.stdin) chunks.push(chunk);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 async function flagHash(args) {
@@ -26,9 +28,13 @@ async function flagHash(args) {
     throw new Error('flag-hash: empty flag');
   }
   if (flag !== flag.trim()) {
-    process.stderr.write('warning: the flag has leading or trailing whitespace, which is part of the digest\n');
+    process.stderr.write(
+      'warning: the flag has leading or trailing whitespace, which is part of the digest\n',
+    );
   }
-  process.stdout.write(`sha256:${createHash('sha256').update(flag, 'utf8').digest('hex')}\n`);
+  process.stdout.write(
+    `sha256:${createHash('sha256').update(flag, 'utf8').digest('hex')}\n`,
+  );
 }
 
 const [command, ...rest] = process.argv.slice(2);
@@ -36,7 +42,9 @@ try {
   if (command === 'flag-hash') {
     await flagHash(rest);
   } else {
-    process.stderr.write(command ? `unknown command: ${command}\n\n${USAGE}` : USAGE);
+    process.stderr.write(
+      command ? `unknown command: ${command}\n\n${USAGE}` : USAGE,
+    );
     process.exitCode = 2;
   }
 } catch (e) {

@@ -46,20 +46,31 @@ describe.each(testDatabaseEngines())('portal backend on %s', engine => {
             backend: {
               database: {
                 ...db.config,
-                ...(engine === 'postgres' ? { pluginDivisionMode: 'schema' } : {}),
+                ...(engine === 'postgres'
+                  ? { pluginDivisionMode: 'schema' }
+                  : {}),
               },
             },
             catalog: {
               rules: [{ allow: ['User', 'Group', 'Location', 'Challenge'] }],
               locations: [
-                { type: 'file', target: path.join(repoRoot, 'catalog/org/org.yaml') },
                 {
                   type: 'file',
-                  target: path.join(repoRoot, 'catalog/challenges/*/catalog-info.yaml'),
+                  target: path.join(repoRoot, 'catalog/org/org.yaml'),
                 },
                 {
                   type: 'file',
-                  target: path.join(__dirname, '__fixtures__/broken-challenge.yaml'),
+                  target: path.join(
+                    repoRoot,
+                    'catalog/challenges/*/catalog-info.yaml',
+                  ),
+                },
+                {
+                  type: 'file',
+                  target: path.join(
+                    __dirname,
+                    '__fixtures__/broken-challenge.yaml',
+                  ),
                 },
               ],
             },
@@ -80,9 +91,14 @@ describe.each(testDatabaseEngines())('portal backend on %s', engine => {
   });
 
   const get = (url: string) =>
-    request(server).get(url).set('Authorization', mockCredentials.user.header());
+    request(server)
+      .get(url)
+      .set('Authorization', mockCredentials.user.header());
 
-  async function eventually<T>(fn: () => Promise<T>, ok: (t: T) => boolean): Promise<T> {
+  async function eventually<T>(
+    fn: () => Promise<T>,
+    ok: (t: T) => boolean,
+  ): Promise<T> {
     const deadline = Date.now() + 40_000;
     for (;;) {
       const value = await fn();
@@ -94,39 +110,57 @@ describe.each(testDatabaseEngines())('portal backend on %s', engine => {
   it('lists the demo challenges as kind Challenge, owned by groups, with the Kubernetes selector', async () => {
     const res = await eventually(
       () => get('/api/catalog/entities/by-query?filter=kind=challenge'),
-      r => r.status === 200 && r.body.items.length >= 4 &&
+      r =>
+        r.status === 200 &&
+        r.body.items.length >= 4 &&
         r.body.items.every((e: any) => (e.relations ?? []).length > 0),
     );
     expect(res.status).toBe(200);
     const names = res.body.items.map((e: any) => e.metadata.name).sort();
     expect(names).toEqual(
-      expect.arrayContaining(['crypto-xor-notes', 'tcp-math-oracle', 'web-cookie-jar', 'web-team-vault']),
+      expect.arrayContaining([
+        'crypto-xor-notes',
+        'tcp-math-oracle',
+        'web-cookie-jar',
+        'web-team-vault',
+      ]),
     );
     expect(names).not.toContain('broken-challenge');
     for (const entity of res.body.items) {
-      expect(entity.metadata.annotations['backstage.io/kubernetes-label-selector']).toBe(
-        `flagstage.io/challenge=${entity.metadata.name}`,
-      );
+      expect(
+        entity.metadata.annotations['backstage.io/kubernetes-label-selector'],
+      ).toBe(`flagstage.io/challenge=${entity.metadata.name}`);
       expect(entity.relations).toContainEqual(
-        expect.objectContaining({ type: 'ownedBy', targetRef: 'group:default/ctf-authors' }),
+        expect.objectContaining({
+          type: 'ownedBy',
+          targetRef: 'group:default/ctf-authors',
+        }),
       );
     }
-    const oracle = res.body.items.find((e: any) => e.metadata.name === 'tcp-math-oracle');
+    const oracle = res.body.items.find(
+      (e: any) => e.metadata.name === 'tcp-math-oracle',
+    );
     expect(oracle.relations).toContainEqual(
-      expect.objectContaining({ type: 'dependsOn', targetRef: 'challenge:default/web-cookie-jar' }),
+      expect.objectContaining({
+        type: 'dependsOn',
+        targetRef: 'challenge:default/web-cookie-jar',
+      }),
     );
   });
 
   it('shows the owning group its challenges', async () => {
     const res = await eventually(
       () => get('/api/catalog/entities/by-name/group/default/ctf-authors'),
-      r => r.status === 200 &&
+      r =>
+        r.status === 200 &&
         r.body.relations.filter((x: any) => x.type === 'ownerOf').length >= 4,
     );
     const owned = res.body.relations
       .filter((x: any) => x.type === 'ownerOf')
       .map((x: any) => x.targetRef);
-    expect(owned).toEqual(expect.arrayContaining(['challenge:default/web-cookie-jar']));
+    expect(owned).toEqual(
+      expect.arrayContaining(['challenge:default/web-cookie-jar']),
+    );
   });
 
   it('reports a broken challenge file as a processing error naming the fields', async () => {
@@ -137,15 +171,21 @@ describe.each(testDatabaseEngines())('portal backend on %s', engine => {
         get('/api/catalog/entities/unprocessed/pending'),
         get('/api/catalog/entities/unprocessed/failed'),
       ]);
-      return [...(pending.body.entities ?? []), ...(failed.body.entities ?? [])].find(
+      return [
+        ...(pending.body.entities ?? []),
+        ...(failed.body.entities ?? []),
+      ].find(
         (e: any) =>
-          e.unprocessed_entity?.metadata?.name === 'broken-challenge' && e.errors?.length,
+          e.unprocessed_entity?.metadata?.name === 'broken-challenge' &&
+          e.errors?.length,
       );
     };
     const broken = await eventually(findBroken, e => e !== undefined);
     expect(broken).toBeDefined();
     const messages = broken.errors.map((e: any) => e.message).join('\n');
-    expect(messages).toMatch(/spec\.flags\[0\]\.value: plaintext static flags are refused/);
+    expect(messages).toMatch(
+      /spec\.flags\[0\]\.value: plaintext static flags are refused/,
+    );
     expect(messages).toMatch(/spec\.runtime\.port: must be <= 65535/);
     expect(messages).not.toContain('never_in_the_catalog');
   });
@@ -154,7 +194,9 @@ describe.each(testDatabaseEngines())('portal backend on %s', engine => {
     it('ran the catalog migrations inside the per-suite database', async () => {
       const rows = await db.knex('catalog.final_entities').count({ n: '*' });
       expect(Number(rows[0].n)).toBeGreaterThanOrEqual(10);
-      const migrations = await db.knex('catalog.knex_migrations').count({ n: '*' });
+      const migrations = await db
+        .knex('catalog.knex_migrations')
+        .count({ n: '*' });
       expect(Number(migrations[0].n)).toBeGreaterThan(0);
     });
   }
@@ -172,7 +214,10 @@ describe('permission policy wiring', () => {
     factory: () => ({
       async getUserInfo(credentials: any) {
         const ref = credentials.principal.userEntityRef;
-        return { userEntityRef: ref, ownershipEntityRefs: ownership[ref] ?? [ref] };
+        return {
+          userEntityRef: ref,
+          ownershipEntityRefs: ownership[ref] ?? [ref],
+        };
       },
     }),
   });
@@ -181,7 +226,9 @@ describe('permission policy wiring', () => {
     const backend = await startTestBackend({
       features: [
         userInfoFactory,
-        mockServices.rootConfig.factory({ data: { permission: { enabled: true } } }),
+        mockServices.rootConfig.factory({
+          data: { permission: { enabled: true } },
+        }),
         permissionPlugin,
         permissionModuleFlagstagePolicy,
       ],
@@ -191,15 +238,32 @@ describe('permission policy wiring', () => {
         const res = await request(backend.server)
           .post('/api/permission/authorize')
           .set('Authorization', mockCredentials.user.header(user))
-          .send({ items: [{ id: '1', permission: { type: 'basic', name, attributes: { action } } }] });
+          .send({
+            items: [
+              {
+                id: '1',
+                permission: { type: 'basic', name, attributes: { action } },
+              },
+            ],
+          });
         expect(res.status).toBe(200);
         return res.body.items[0].result;
       };
-      expect(await ask('user:default/ada', 'flagstage.contest.update', 'update')).toBe('ALLOW');
-      expect(await ask('user:default/olga', 'flagstage.contest.update', 'update')).toBe('DENY');
-      expect(await ask('user:default/olga', 'flagstage.instance.stop', 'delete')).toBe('ALLOW');
-      expect(await ask('user:default/rita', 'flagstage.instance.stop', 'delete')).toBe('DENY');
-      expect(await ask('user:default/rita', 'flagstage.contest.read', 'read')).toBe('ALLOW');
+      expect(
+        await ask('user:default/ada', 'flagstage.contest.update', 'update'),
+      ).toBe('ALLOW');
+      expect(
+        await ask('user:default/olga', 'flagstage.contest.update', 'update'),
+      ).toBe('DENY');
+      expect(
+        await ask('user:default/olga', 'flagstage.instance.stop', 'delete'),
+      ).toBe('ALLOW');
+      expect(
+        await ask('user:default/rita', 'flagstage.instance.stop', 'delete'),
+      ).toBe('DENY');
+      expect(
+        await ask('user:default/rita', 'flagstage.contest.read', 'read'),
+      ).toBe('ALLOW');
     } finally {
       await backend.stop();
     }

@@ -9,7 +9,10 @@ import { testServiceUrls, uniqueTestId } from './services';
  *
  * @public
  */
-export function createTestRedisCache(): { cache: CacheService; keyPrefix: string } {
+export function createTestRedisCache(): {
+  cache: CacheService;
+  keyPrefix: string;
+} {
   const pluginId = `flagstage-test-${uniqueTestId()}`;
   const manager = CacheManager.fromConfig(
     new ConfigReader({

@@ -1,5 +1,10 @@
 import knexFactory, { type Knex } from 'knex';
-import { isCI, isServiceReachable, testServiceUrls, uniqueTestId } from './services';
+import {
+  isCI,
+  isServiceReachable,
+  testServiceUrls,
+  uniqueTestId,
+} from './services';
 
 /** A database engine tests run against. @public */
 export type TestDatabaseEngine = 'sqlite' | 'postgres';
@@ -20,15 +25,25 @@ export type TestDatabase = {
  *
  * @public
  */
-export async function createTestDatabase(engine: TestDatabaseEngine): Promise<TestDatabase> {
+export async function createTestDatabase(
+  engine: TestDatabaseEngine,
+): Promise<TestDatabase> {
   if (engine === 'sqlite') {
-    const config = { client: 'better-sqlite3', connection: ':memory:', useNullAsDefault: true };
+    const config = {
+      client: 'better-sqlite3',
+      connection: ':memory:',
+      useNullAsDefault: true,
+    };
     const knex = knexFactory(config);
     return { engine, config, knex, destroy: () => knex.destroy() };
   }
   const adminUrl = testServiceUrls.postgres;
   const name = `flagstage_test_${uniqueTestId()}`;
-  const admin = knexFactory({ client: 'pg', connection: adminUrl, pool: { min: 0, max: 1 } });
+  const admin = knexFactory({
+    client: 'pg',
+    connection: adminUrl,
+    pool: { min: 0, max: 1 },
+  });
   try {
     await admin.raw('CREATE DATABASE ??', [name]);
   } finally {
@@ -44,7 +59,11 @@ export async function createTestDatabase(engine: TestDatabaseEngine): Promise<Te
     knex,
     async destroy() {
       await knex.destroy();
-      const dropper = knexFactory({ client: 'pg', connection: adminUrl, pool: { min: 0, max: 1 } });
+      const dropper = knexFactory({
+        client: 'pg',
+        connection: adminUrl,
+        pool: { min: 0, max: 1 },
+      });
       try {
         await dropper.raw('DROP DATABASE IF EXISTS ?? WITH (FORCE)', [name]);
       } finally {
@@ -66,6 +85,8 @@ export function testDatabaseEngines(): TestDatabaseEngine[] {
     throw new Error('PostgreSQL is not reachable and CI=true requires it');
   }
   // eslint-disable-next-line no-console
-  console.warn('PostgreSQL not reachable: database tests run on SQLite only. Start it as described in the README.');
+  console.warn(
+    'PostgreSQL not reachable: database tests run on SQLite only. Start it as described in the README.',
+  );
   return ['sqlite'];
 }

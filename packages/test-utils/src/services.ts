@@ -11,12 +11,18 @@ export type TestService = 'postgres' | 'redis' | 'rabbitmq';
  */
 export const testServiceUrls: Record<TestService, string> = {
   postgres:
-    process.env.FLAGSTAGE_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+    process.env.FLAGSTAGE_TEST_POSTGRES_URL ??
+    'postgres://postgres@127.0.0.1:5432/postgres',
   redis: process.env.FLAGSTAGE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
-  rabbitmq: process.env.FLAGSTAGE_TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
+  rabbitmq:
+    process.env.FLAGSTAGE_TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
 };
 
-const DEFAULT_PORTS: Record<TestService, number> = { postgres: 5432, redis: 6379, rabbitmq: 5672 };
+const DEFAULT_PORTS: Record<TestService, number> = {
+  postgres: 5432,
+  redis: 6379,
+  rabbitmq: 5672,
+};
 
 /** True when running in CI, where a missing service is a failure, not a skip. @public */
 export const isCI = /^(1|true|yes)$/i.test(process.env.CI ?? '');
@@ -35,7 +41,9 @@ export function isServiceReachable(service: TestService): boolean {
   const url = new URL(testServiceUrls[service]);
   const host = url.hostname || '127.0.0.1';
   const port = Number(url.port) || DEFAULT_PORTS[service];
-  const probe = `const s=require('net').connect(${port},${JSON.stringify(host)});s.setTimeout(1500);s.on('connect',()=>process.exit(0));s.on('error',()=>process.exit(1));s.on('timeout',()=>process.exit(1));`;
+  const probe = `const s=require('net').connect(${port},${JSON.stringify(
+    host,
+  )});s.setTimeout(1500);s.on('connect',()=>process.exit(0));s.on('error',()=>process.exit(1));s.on('timeout',()=>process.exit(1));`;
   const result = spawnSync(process.execPath, ['-e', probe], { timeout: 5000 });
   const ok = result.status === 0;
   reachability.set(service, ok);
@@ -56,10 +64,14 @@ export function describeWithServices(services: TestService[]): jest.Describe {
     .map(s => `${s} (${redactUrl(testServiceUrls[s])})`)
     .join(', ')}`;
   if (isCI) {
-    throw new Error(`${message}; CI=true requires them (start them as in the README)`);
+    throw new Error(
+      `${message}; CI=true requires them (start them as in the README)`,
+    );
   }
   // eslint-disable-next-line no-console
-  console.warn(`SKIPPING suite: ${message}. Start them as described in the README, or set FLAGSTAGE_TEST_*_URL.`);
+  console.warn(
+    `SKIPPING suite: ${message}. Start them as described in the README, or set FLAGSTAGE_TEST_*_URL.`,
+  );
   return describe.skip;
 }
 

@@ -30,15 +30,28 @@ describe('ChallengeEntityProcessor', () => {
   it('validates Challenge entities and ignores other kinds', async () => {
     await expect(processor.validateEntityKind(challenge)).resolves.toBe(true);
     await expect(
-      processor.validateEntityKind({ apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'x' } }),
+      processor.validateEntityKind({
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'Component',
+        metadata: { name: 'x' },
+      }),
     ).resolves.toBe(false);
     await expect(
-      processor.validateEntityKind({ ...challenge, apiVersion: 'flagstage.io/v2' }),
+      processor.validateEntityKind({
+        ...challenge,
+        apiVersion: 'flagstage.io/v2',
+      }),
     ).resolves.toBe(false);
   });
 
   it('throws an InputError naming the field for an invalid challenge', async () => {
-    const broken = { ...challenge, spec: { ...challenge.spec, runtime: { protocol: 'tcp', port: 0, image: 'x' } } };
+    const broken = {
+      ...challenge,
+      spec: {
+        ...challenge.spec,
+        runtime: { protocol: 'tcp', port: 0, image: 'x' },
+      },
+    };
     const error = await processor.validateEntityKind(broken).catch(e => e);
     expect(error).toBeInstanceOf(InputError);
     expect(error.message).toMatch(/spec\.runtime\.port: must be >= 1/);
@@ -47,23 +60,30 @@ describe('ChallengeEntityProcessor', () => {
   it('points the Kubernetes tab at the challenge label, keeping other annotations', async () => {
     const input = {
       ...challenge,
-      metadata: { ...challenge.metadata, annotations: { 'example.com/a': 'b' } },
+      metadata: {
+        ...challenge.metadata,
+        annotations: { 'example.com/a': 'b' },
+      },
     };
     const out = await processor.preProcessEntity(input);
     expect(out.metadata.annotations).toEqual({
       'example.com/a': 'b',
-      [KUBERNETES_LABEL_SELECTOR_ANNOTATION]: 'flagstage.io/challenge=tcp-math-oracle',
+      [KUBERNETES_LABEL_SELECTOR_ANNOTATION]:
+        'flagstage.io/challenge=tcp-math-oracle',
     });
     expect(input.metadata.annotations).toEqual({ 'example.com/a': 'b' });
   });
 
   it('emits ownership and prerequisite relations in both directions', async () => {
     const emitted: CatalogProcessorResult[] = [];
-    await processor.postProcessEntity(challenge, location, r => emitted.push(r));
+    await processor.postProcessEntity(challenge, location, r =>
+      emitted.push(r),
+    );
     const relations = emitted.map(r => {
       if (r.type !== 'relation') throw new Error(`unexpected ${r.type}`);
       const { source, type, target } = r.relation;
-      const ref = (e: typeof source) => `${e.kind}:${e.namespace}/${e.name}`.toLocaleLowerCase('en-US');
+      const ref = (e: typeof source) =>
+        `${e.kind}:${e.namespace}/${e.name}`.toLocaleLowerCase('en-US');
       return `${ref(source)} ${type} ${ref(target)}`;
     });
     expect(relations).toEqual([

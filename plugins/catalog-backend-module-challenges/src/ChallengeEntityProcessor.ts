@@ -83,16 +83,40 @@ export class ChallengeEntityProcessor implements CatalogProcessor {
       defaultKind: 'Group',
       defaultNamespace,
     });
-    emit(processingResult.relation({ source: self, type: RELATION_OWNED_BY, target: owner }));
-    emit(processingResult.relation({ source: owner, type: RELATION_OWNER_OF, target: self }));
+    emit(
+      processingResult.relation({
+        source: self,
+        type: RELATION_OWNED_BY,
+        target: owner,
+      }),
+    );
+    emit(
+      processingResult.relation({
+        source: owner,
+        type: RELATION_OWNER_OF,
+        target: self,
+      }),
+    );
 
     for (const ref of entity.spec.requires ?? []) {
       const required = parseEntityRef(ref, {
         defaultKind: 'Challenge',
         defaultNamespace,
       });
-      emit(processingResult.relation({ source: self, type: RELATION_DEPENDS_ON, target: required }));
-      emit(processingResult.relation({ source: required, type: RELATION_DEPENDENCY_OF, target: self }));
+      emit(
+        processingResult.relation({
+          source: self,
+          type: RELATION_DEPENDS_ON,
+          target: required,
+        }),
+      );
+      emit(
+        processingResult.relation({
+          source: required,
+          type: RELATION_DEPENDENCY_OF,
+          target: self,
+        }),
+      );
     }
     return entity;
   }

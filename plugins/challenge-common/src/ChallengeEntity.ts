@@ -38,7 +38,11 @@ export type ChallengeScoring = {
 /** A static flag, stored only as its SHA-256 digest. @public */
 export type StaticFlag = { kind: 'static'; sha256: string };
 /** A regular-expression flag, matched against the whole submission. @public */
-export type RegexFlag = { kind: 'regex'; pattern: string; caseInsensitive?: boolean };
+export type RegexFlag = {
+  kind: 'regex';
+  pattern: string;
+  caseInsensitive?: boolean;
+};
 /** A per-team flag derived from the contest secret: `prefix{...}`. @public */
 export type DynamicFlag = { kind: 'dynamic'; prefix: string };
 /** @public */

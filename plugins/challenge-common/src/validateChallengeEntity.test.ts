@@ -8,7 +8,10 @@ import {
 const digest = (flag: string) =>
   `sha256:${createHash('sha256').update(flag).digest('hex')}`;
 
-function challenge(spec: Record<string, unknown> = {}, name = 'web-one'): Entity {
+function challenge(
+  spec: Record<string, unknown> = {},
+  name = 'web-one',
+): Entity {
   return {
     apiVersion: 'flagstage.io/v1alpha1',
     kind: 'Challenge',
@@ -18,7 +21,12 @@ function challenge(spec: Record<string, unknown> = {}, name = 'web-one'): Entity
       category: 'web',
       type: 'instanced',
       difficulty: 'easy',
-      scoring: { function: 'ctfd-linear', initial: 500, minimum: 100, decay: 20 },
+      scoring: {
+        function: 'ctfd-linear',
+        initial: 500,
+        minimum: 100,
+        decay: 20,
+      },
       flags: [{ kind: 'static', sha256: digest('flagstage{one}') }],
       runtime: {
         protocol: 'http',
@@ -46,14 +54,24 @@ describe('validateChallengeEntity', () => {
         type: 'static',
         runtime: undefined,
         scoring: { function: 'static', value: 200 },
-        attachments: [{ name: 'notes.enc', path: 'files/notes.enc', sha256: 'a'.repeat(64) }],
+        attachments: [
+          {
+            name: 'notes.enc',
+            path: 'files/notes.enc',
+            sha256: 'a'.repeat(64),
+          },
+        ],
       }),
     ],
     [
       'regex, dynamic and static flags together with hints and requires',
       challenge({
         flags: [
-          { kind: 'regex', pattern: 'flagstage\\{[a-z]{4}\\}', caseInsensitive: true },
+          {
+            kind: 'regex',
+            pattern: 'flagstage\\{[a-z]{4}\\}',
+            caseInsensitive: true,
+          },
           { kind: 'dynamic', prefix: 'flagstage' },
           { kind: 'static', sha256: digest('x') },
         ],
@@ -62,8 +80,18 @@ describe('validateChallengeEntity', () => {
         scoring: { function: 'rctf', initial: 500, minimum: 100 },
       }),
     ],
-    ['gzctf scoring', challenge({ scoring: { function: 'gzctf', initial: 1000, minimum: 250, decay: 5 } })],
-    ['an image instead of a build', challenge({ runtime: { protocol: 'tcp', image: 'registry.local/pwn:1' } })],
+    [
+      'gzctf scoring',
+      challenge({
+        scoring: { function: 'gzctf', initial: 1000, minimum: 250, decay: 5 },
+      }),
+    ],
+    [
+      'an image instead of a build',
+      challenge({
+        runtime: { protocol: 'tcp', image: 'registry.local/pwn:1' },
+      }),
+    ],
   ])('accepts %s', (_, entity) => {
     expect(validateChallengeEntity(entity)).toEqual([]);
   });
@@ -114,7 +142,9 @@ describe('validateChallengeEntity', () => {
     ],
     [
       'dynamic scoring without decay',
-      challenge({ scoring: { function: 'ctfd-log', initial: 500, minimum: 100 } }),
+      challenge({
+        scoring: { function: 'ctfd-log', initial: 500, minimum: 100 },
+      }),
       'spec.scoring.decay',
       /is required for the ctfd-log scoring function/,
     ],
@@ -126,7 +156,14 @@ describe('validateChallengeEntity', () => {
     ],
     [
       'minimum above initial',
-      challenge({ scoring: { function: 'ctfd-linear', initial: 100, minimum: 500, decay: 1 } }),
+      challenge({
+        scoring: {
+          function: 'ctfd-linear',
+          initial: 100,
+          minimum: 500,
+          decay: 1,
+        },
+      }),
       'spec.scoring.minimum',
       /must not be greater than initial/,
     ],
@@ -158,7 +195,12 @@ describe('validateChallengeEntity', () => {
       'spec.flags[0].kind',
       /must be one of: static, regex, dynamic/,
     ],
-    ['no flags', challenge({ flags: [] }), 'spec.flags', /must NOT have fewer than 1 items/],
+    [
+      'no flags',
+      challenge({ flags: [] }),
+      'spec.flags',
+      /must NOT have fewer than 1 items/,
+    ],
     [
       'an instanced challenge without runtime',
       challenge({ runtime: undefined }),
@@ -167,13 +209,17 @@ describe('validateChallengeEntity', () => {
     ],
     [
       'both image and build',
-      challenge({ runtime: { protocol: 'http', image: 'x', build: { context: '.' } } }),
+      challenge({
+        runtime: { protocol: 'http', image: 'x', build: { context: '.' } },
+      }),
       'spec.runtime',
       /exactly one of image or build/,
     ],
     [
       'a build context escaping the package',
-      challenge({ runtime: { protocol: 'http', build: { context: '../../etc' } } }),
+      challenge({
+        runtime: { protocol: 'http', build: { context: '../../etc' } },
+      }),
       'spec.runtime.build.context',
       /relative path inside the challenge package/,
     ],
@@ -191,13 +237,17 @@ describe('validateChallengeEntity', () => {
     ],
     [
       'a bad memory quantity',
-      challenge({ runtime: { protocol: 'http', image: 'x', resources: { memory: '1GB' } } }),
+      challenge({
+        runtime: { protocol: 'http', image: 'x', resources: { memory: '1GB' } },
+      }),
       'spec.runtime.resources.memory',
       /must match pattern/,
     ],
     [
       'an attachment with both path and url',
-      challenge({ attachments: [{ name: 'a.bin', path: 'a.bin', url: 'https://x/a.bin' }] }),
+      challenge({
+        attachments: [{ name: 'a.bin', path: 'a.bin', url: 'https://x/a.bin' }],
+      }),
       'spec.attachments[0]',
       /exactly one of path or url/,
     ],
@@ -215,13 +265,17 @@ describe('validateChallengeEntity', () => {
     ],
   ];
 
-  it.each(invalid.map(([what, entity, path, message]) => [what, path, entity, message] as const))(
-    'refuses %s, naming %s',
-    (_, path, entity, message) => {
+  it.each(
+    invalid.map(
+      ([what, entity, path, message]) => [what, path, entity, message] as const,
+    ),
+  )('refuses %s, naming %s', (_, path, entity, message) => {
     const problems = validateChallengeEntity(entity);
-    expect(problems).toContainEqual({ path, message: expect.stringMatching(message) });
-    },
-  );
+    expect(problems).toContainEqual({
+      path,
+      message: expect.stringMatching(message),
+    });
+  });
 
   it('never echoes a plaintext flag in its messages', () => {
     const secret = 'flagstage{do_not_leak_me}';
@@ -231,7 +285,9 @@ describe('validateChallengeEntity', () => {
         { kind: 'static', sha256: secret },
       ],
     });
-    expect(() => assertValidChallengeEntity(entity)).toThrow(/spec\.flags\[0\]\.value/);
+    expect(() => assertValidChallengeEntity(entity)).toThrow(
+      /spec\.flags\[0\]\.value/,
+    );
     try {
       assertValidChallengeEntity(entity);
     } catch (e) {
@@ -241,10 +297,18 @@ describe('validateChallengeEntity', () => {
   });
 
   it('reports every problem at once', () => {
-    const entity = challenge({ category: 'Web!', difficulty: 'trivial', scoring: { function: 'static' } });
+    const entity = challenge({
+      category: 'Web!',
+      difficulty: 'trivial',
+      scoring: { function: 'static' },
+    });
     const paths = validateChallengeEntity(entity).map(p => p.path);
     expect(paths).toEqual(
-      expect.arrayContaining(['spec.category', 'spec.difficulty', 'spec.scoring.value']),
+      expect.arrayContaining([
+        'spec.category',
+        'spec.difficulty',
+        'spec.scoring.value',
+      ]),
     );
   });
 });

@@ -35,7 +35,8 @@ function jsonPointerToPath(pointer: string): string {
     .slice(1)
     .map(s => s.replace(/~1/g, '/').replace(/~0/g, '~'))
     .reduce(
-      (acc, part) => (/^\d+$/.test(part) ? `${acc}[${part}]` : acc ? `${acc}.${part}` : part),
+      (acc, part) =>
+        /^\d+$/.test(part) ? `${acc}[${part}]` : acc ? `${acc}.${part}` : part,
       '',
     );
 }
@@ -46,7 +47,10 @@ function schemaProblem(error: ErrorObject): ChallengeProblem {
   switch (error.keyword) {
     case 'required':
       return {
-        path: path === '(entity)' ? params.missingProperty : `${path}.${params.missingProperty}`,
+        path:
+          path === '(entity)'
+            ? params.missingProperty
+            : `${path}.${params.missingProperty}`,
         message: 'is required',
       };
     case 'additionalProperties':
@@ -57,7 +61,9 @@ function schemaProblem(error: ErrorObject): ChallengeProblem {
     case 'enum':
       return {
         path,
-        message: `must be one of: ${(params.allowedValues as unknown[]).join(', ')}`,
+        message: `must be one of: ${(params.allowedValues as unknown[]).join(
+          ', ',
+        )}`,
       };
     default:
       // Messages from ajv describe the rule, never the value, so nothing secret is echoed.
@@ -66,7 +72,8 @@ function schemaProblem(error: ErrorObject): ChallengeProblem {
 }
 
 function isSafeRelativePath(p: string): boolean {
-  if (p.startsWith('/') || p.includes('\\') || /^[a-zA-Z]:/.test(p)) return false;
+  if (p.startsWith('/') || p.includes('\\') || /^[a-zA-Z]:/.test(p))
+    return false;
   return !p.split('/').includes('..');
 }
 
@@ -83,12 +90,17 @@ function checkRef(
     if (!allowedKinds.includes(parsed.kind.toLocaleLowerCase('en-US'))) {
       problems.push({
         path,
-        message: `"${ref}" must refer to a ${allowedKinds.join(' or ')} entity, not ${parsed.kind}`,
+        message: `"${ref}" must refer to a ${allowedKinds.join(
+          ' or ',
+        )} entity, not ${parsed.kind}`,
       });
     }
     return parsed;
   } catch {
-    problems.push({ path, message: `"${ref}" is not a valid entity reference` });
+    problems.push({
+      path,
+      message: `"${ref}" is not a valid entity reference`,
+    });
     return undefined;
   }
 }
@@ -98,21 +110,35 @@ function checkScoring(problems: ChallengeProblem[], scoring: any) {
   const fn = scoring.function;
   if (fn === 'static') {
     if (scoring.value === undefined) {
-      problems.push({ path: 'spec.scoring.value', message: 'is required for the static scoring function' });
+      problems.push({
+        path: 'spec.scoring.value',
+        message: 'is required for the static scoring function',
+      });
     }
     for (const f of DYNAMIC_SCORING_FIELDS) {
       if (scoring[f] !== undefined) {
-        problems.push({ path: `spec.scoring.${f}`, message: 'is only used by dynamic scoring functions; use value' });
+        problems.push({
+          path: `spec.scoring.${f}`,
+          message: 'is only used by dynamic scoring functions; use value',
+        });
       }
     }
     return;
   }
   if (scoring.value !== undefined) {
-    problems.push({ path: 'spec.scoring.value', message: `is only used by the static scoring function; ${fn} takes initial, minimum and decay` });
+    problems.push({
+      path: 'spec.scoring.value',
+      message: `is only used by the static scoring function; ${fn} takes initial, minimum and decay`,
+    });
   }
-  for (const f of fn === 'rctf' ? ['initial', 'minimum'] : DYNAMIC_SCORING_FIELDS) {
+  for (const f of fn === 'rctf'
+    ? ['initial', 'minimum']
+    : DYNAMIC_SCORING_FIELDS) {
     if (scoring[f] === undefined) {
-      problems.push({ path: `spec.scoring.${f}`, message: `is required for the ${fn} scoring function` });
+      problems.push({
+        path: `spec.scoring.${f}`,
+        message: `is required for the ${fn} scoring function`,
+      });
     }
   }
   if (
@@ -120,7 +146,10 @@ function checkScoring(problems: ChallengeProblem[], scoring: any) {
     typeof scoring.minimum === 'number' &&
     scoring.minimum > scoring.initial
   ) {
-    problems.push({ path: 'spec.scoring.minimum', message: 'must not be greater than initial' });
+    problems.push({
+      path: 'spec.scoring.minimum',
+      message: 'must not be greater than initial',
+    });
   }
 }
 
@@ -138,47 +167,78 @@ function checkFlags(problems: ChallengeProblem[], spec: any) {
       });
     }
     for (const key of Object.keys(flag)) {
-      if (!FLAG_FIELDS[flag.kind].includes(key) && !(flag.kind === 'static' && plaintext.includes(key))) {
-        problems.push({ path: `${base}.${key}`, message: `is not a field of a ${flag.kind} flag` });
+      if (
+        !FLAG_FIELDS[flag.kind].includes(key) &&
+        !(flag.kind === 'static' && plaintext.includes(key))
+      ) {
+        problems.push({
+          path: `${base}.${key}`,
+          message: `is not a field of a ${flag.kind} flag`,
+        });
       }
     }
     if (flag.kind === 'static') {
       if (flag.sha256 === undefined) {
-        if (plaintext.length === 0) problems.push({ path: `${base}.sha256`, message: 'is required' });
-      } else if (typeof flag.sha256 !== 'string' || !STATIC_FLAG_DIGEST.test(flag.sha256)) {
+        if (plaintext.length === 0)
+          problems.push({ path: `${base}.sha256`, message: 'is required' });
+      } else if (
+        typeof flag.sha256 !== 'string' ||
+        !STATIC_FLAG_DIGEST.test(flag.sha256)
+      ) {
         // Never echo the value: an author may have pasted the plaintext flag here.
         problems.push({
           path: `${base}.sha256`,
-          message: 'must be "sha256:" followed by 64 lower-case hex digits (print it with `yarn flagstage flag-hash`)',
+          message:
+            'must be "sha256:" followed by 64 lower-case hex digits (print it with `yarn flagstage flag-hash`)',
         });
       }
     } else if (flag.kind === 'regex') {
       if (typeof flag.pattern !== 'string' || flag.pattern.length === 0) {
-        problems.push({ path: `${base}.pattern`, message: 'is required and must be a non-empty string' });
+        problems.push({
+          path: `${base}.pattern`,
+          message: 'is required and must be a non-empty string',
+        });
       } else if (flag.pattern.length > MAX_REGEX_FLAG_LENGTH) {
-        problems.push({ path: `${base}.pattern`, message: `must be at most ${MAX_REGEX_FLAG_LENGTH} characters` });
+        problems.push({
+          path: `${base}.pattern`,
+          message: `must be at most ${MAX_REGEX_FLAG_LENGTH} characters`,
+        });
       } else {
         try {
           // eslint-disable-next-line no-new
           new RegExp(`^(?:${flag.pattern})$`, 'u');
         } catch (e) {
-          problems.push({ path: `${base}.pattern`, message: 'is not a valid regular expression' });
+          problems.push({
+            path: `${base}.pattern`,
+            message: 'is not a valid regular expression',
+          });
         }
       }
-      if (flag.caseInsensitive !== undefined && typeof flag.caseInsensitive !== 'boolean') {
-        problems.push({ path: `${base}.caseInsensitive`, message: 'must be a boolean' });
+      if (
+        flag.caseInsensitive !== undefined &&
+        typeof flag.caseInsensitive !== 'boolean'
+      ) {
+        problems.push({
+          path: `${base}.caseInsensitive`,
+          message: 'must be a boolean',
+        });
       }
     } else if (flag.kind === 'dynamic') {
-      if (typeof flag.prefix !== 'string' || !DYNAMIC_FLAG_PREFIX.test(flag.prefix)) {
+      if (
+        typeof flag.prefix !== 'string' ||
+        !DYNAMIC_FLAG_PREFIX.test(flag.prefix)
+      ) {
         problems.push({
           path: `${base}.prefix`,
-          message: 'must be a letter followed by up to 31 letters, digits or underscores (the flag reads prefix{...})',
+          message:
+            'must be a letter followed by up to 31 letters, digits or underscores (the flag reads prefix{...})',
         });
       }
       if (spec.type !== 'instanced') {
         problems.push({
           path: `${base}.kind`,
-          message: 'dynamic flags need an instanced challenge: the per-team flag reaches the instance as FLAG',
+          message:
+            'dynamic flags need an instanced challenge: the per-team flag reaches the instance as FLAG',
         });
       }
     }
@@ -188,16 +248,25 @@ function checkFlags(problems: ChallengeProblem[], spec: any) {
 function checkRuntime(problems: ChallengeProblem[], spec: any) {
   const runtime = spec.runtime;
   if (spec.type === 'instanced' && !runtime) {
-    problems.push({ path: 'spec.runtime', message: 'is required for an instanced challenge' });
+    problems.push({
+      path: 'spec.runtime',
+      message: 'is required for an instanced challenge',
+    });
   }
   if (spec.type === 'static' && runtime) {
-    problems.push({ path: 'spec.runtime', message: 'is only allowed on instanced challenges' });
+    problems.push({
+      path: 'spec.runtime',
+      message: 'is only allowed on instanced challenges',
+    });
   }
   if (!runtime || typeof runtime !== 'object') return;
   const hasImage = runtime.image !== undefined;
   const hasBuild = runtime.build !== undefined;
   if (hasImage === hasBuild) {
-    problems.push({ path: 'spec.runtime', message: 'needs exactly one of image or build' });
+    problems.push({
+      path: 'spec.runtime',
+      message: 'needs exactly one of image or build',
+    });
   }
   for (const [path, value] of [
     ['spec.runtime.build.context', runtime.build?.context],
@@ -205,7 +274,10 @@ function checkRuntime(problems: ChallengeProblem[], spec: any) {
     ['spec.runtime.local.cwd', runtime.local?.cwd],
   ] as const) {
     if (typeof value === 'string' && !isSafeRelativePath(value)) {
-      problems.push({ path, message: 'must be a relative path inside the challenge package' });
+      problems.push({
+        path,
+        message: 'must be a relative path inside the challenge package',
+      });
     }
   }
 }
@@ -216,10 +288,16 @@ function checkAttachments(problems: ChallengeProblem[], spec: any) {
     if (!a || typeof a !== 'object') return;
     const base = `spec.attachments[${i}]`;
     if ((a.path === undefined) === (a.url === undefined)) {
-      problems.push({ path: base, message: 'needs exactly one of path or url' });
+      problems.push({
+        path: base,
+        message: 'needs exactly one of path or url',
+      });
     }
     if (typeof a.path === 'string' && !isSafeRelativePath(a.path)) {
-      problems.push({ path: `${base}.path`, message: 'must be a relative path inside the challenge package' });
+      problems.push({
+        path: `${base}.path`,
+        message: 'must be a relative path inside the challenge package',
+      });
     }
   });
 }
@@ -246,7 +324,10 @@ export function validateChallengeEntity(entity: Entity): ChallengeProblem[] {
   const namespace = entity.metadata?.namespace ?? 'default';
 
   if (typeof spec.owner === 'string' && spec.owner) {
-    checkRef(problems, 'spec.owner', spec.owner, 'group', namespace, ['group', 'user']);
+    checkRef(problems, 'spec.owner', spec.owner, 'group', namespace, [
+      'group',
+      'user',
+    ]);
   }
   checkScoring(problems, spec.scoring);
   checkFlags(problems, spec);
@@ -255,14 +336,24 @@ export function validateChallengeEntity(entity: Entity): ChallengeProblem[] {
   if (Array.isArray(spec.requires)) {
     spec.requires.forEach((ref: unknown, i: number) => {
       if (typeof ref !== 'string') return;
-      const parsed = checkRef(problems, `spec.requires[${i}]`, ref, 'challenge', namespace, ['challenge']);
+      const parsed = checkRef(
+        problems,
+        `spec.requires[${i}]`,
+        ref,
+        'challenge',
+        namespace,
+        ['challenge'],
+      );
       if (
         parsed &&
         parsed.name === entity.metadata?.name &&
         parsed.namespace === namespace &&
         parsed.kind.toLocaleLowerCase('en-US') === 'challenge'
       ) {
-        problems.push({ path: `spec.requires[${i}]`, message: 'a challenge cannot require itself' });
+        problems.push({
+          path: `spec.requires[${i}]`,
+          message: 'a challenge cannot require itself',
+        });
       }
     });
   }

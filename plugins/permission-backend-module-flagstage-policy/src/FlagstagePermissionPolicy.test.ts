@@ -45,30 +45,100 @@ const { ALLOW, DENY, CONDITIONAL } = AuthorizeResult;
 
 describe('Flagstage permission policy', () => {
   it.each<[string, Permission, Record<Who, AuthorizeResult>]>([
-    ['catalog read', catalogEntityReadPermission, { admin: ALLOW, author: ALLOW, operator: ALLOW, reader: ALLOW }],
-    ['contest read', contestRead, { admin: ALLOW, author: ALLOW, operator: ALLOW, reader: ALLOW }],
-    ['contest update', contestUpdate, { admin: ALLOW, author: DENY, operator: DENY, reader: DENY }],
-    ['challenge create', challengeCreate, { admin: ALLOW, author: ALLOW, operator: DENY, reader: DENY }],
-    ['instance stop', instanceStop, { admin: ALLOW, author: DENY, operator: ALLOW, reader: DENY }],
-    ['gateway limits update', gatewayUpdate, { admin: ALLOW, author: DENY, operator: ALLOW, reader: DENY }],
-    ['logs read', logsRead, { admin: ALLOW, author: ALLOW, operator: ALLOW, reader: ALLOW }],
-    ['logs export', logsExport, { admin: ALLOW, author: DENY, operator: ALLOW, reader: DENY }],
-    ['an unknown flagstage area', unknownArea, { admin: ALLOW, author: DENY, operator: DENY, reader: DENY }],
-    ['catalog location create', catalogLocationCreatePermission, { admin: ALLOW, author: ALLOW, operator: DENY, reader: DENY }],
-    ['catalog entity create', catalogEntityCreatePermission, { admin: ALLOW, author: ALLOW, operator: DENY, reader: DENY }],
-    ['catalog entity delete', catalogEntityDeletePermission, { admin: ALLOW, author: CONDITIONAL, operator: DENY, reader: DENY }],
-    ['catalog entity refresh', catalogEntityRefreshPermission, { admin: ALLOW, author: CONDITIONAL, operator: DENY, reader: DENY }],
-    ['kubernetes proxy', kubernetesProxy, { admin: ALLOW, author: DENY, operator: ALLOW, reader: DENY }],
-    ['scaffolder execute', scaffolderExecute, { admin: ALLOW, author: ALLOW, operator: DENY, reader: DENY }],
-    ['unprocessed entities read', unprocessedRead, { admin: ALLOW, author: ALLOW, operator: ALLOW, reader: DENY }],
+    [
+      'catalog read',
+      catalogEntityReadPermission,
+      { admin: ALLOW, author: ALLOW, operator: ALLOW, reader: ALLOW },
+    ],
+    [
+      'contest read',
+      contestRead,
+      { admin: ALLOW, author: ALLOW, operator: ALLOW, reader: ALLOW },
+    ],
+    [
+      'contest update',
+      contestUpdate,
+      { admin: ALLOW, author: DENY, operator: DENY, reader: DENY },
+    ],
+    [
+      'challenge create',
+      challengeCreate,
+      { admin: ALLOW, author: ALLOW, operator: DENY, reader: DENY },
+    ],
+    [
+      'instance stop',
+      instanceStop,
+      { admin: ALLOW, author: DENY, operator: ALLOW, reader: DENY },
+    ],
+    [
+      'gateway limits update',
+      gatewayUpdate,
+      { admin: ALLOW, author: DENY, operator: ALLOW, reader: DENY },
+    ],
+    [
+      'logs read',
+      logsRead,
+      { admin: ALLOW, author: ALLOW, operator: ALLOW, reader: ALLOW },
+    ],
+    [
+      'logs export',
+      logsExport,
+      { admin: ALLOW, author: DENY, operator: ALLOW, reader: DENY },
+    ],
+    [
+      'an unknown flagstage area',
+      unknownArea,
+      { admin: ALLOW, author: DENY, operator: DENY, reader: DENY },
+    ],
+    [
+      'catalog location create',
+      catalogLocationCreatePermission,
+      { admin: ALLOW, author: ALLOW, operator: DENY, reader: DENY },
+    ],
+    [
+      'catalog entity create',
+      catalogEntityCreatePermission,
+      { admin: ALLOW, author: ALLOW, operator: DENY, reader: DENY },
+    ],
+    [
+      'catalog entity delete',
+      catalogEntityDeletePermission,
+      { admin: ALLOW, author: CONDITIONAL, operator: DENY, reader: DENY },
+    ],
+    [
+      'catalog entity refresh',
+      catalogEntityRefreshPermission,
+      { admin: ALLOW, author: CONDITIONAL, operator: DENY, reader: DENY },
+    ],
+    [
+      'kubernetes proxy',
+      kubernetesProxy,
+      { admin: ALLOW, author: DENY, operator: ALLOW, reader: DENY },
+    ],
+    [
+      'scaffolder execute',
+      scaffolderExecute,
+      { admin: ALLOW, author: ALLOW, operator: DENY, reader: DENY },
+    ],
+    [
+      'unprocessed entities read',
+      unprocessedRead,
+      { admin: ALLOW, author: ALLOW, operator: ALLOW, reader: DENY },
+    ],
   ])('%s', (_, permission, expected) => {
     for (const who of Object.keys(expected) as Who[]) {
-      expect({ who, result: resultFor(who, permission) }).toEqual({ who, result: expected[who] });
+      expect({ who, result: resultFor(who, permission) }).toEqual({
+        who,
+        result: expected[who],
+      });
     }
   });
 
   it('limits authors to Challenge entities when deleting from the catalog', () => {
-    const decision = decide({ permission: catalogEntityDeletePermission }, rolesOf(users.author));
+    const decision = decide(
+      { permission: catalogEntityDeletePermission },
+      rolesOf(users.author),
+    );
     expect(decision).toEqual({
       result: CONDITIONAL,
       pluginId: 'catalog',
@@ -83,10 +153,9 @@ describe('Flagstage permission policy', () => {
 
   it('reads roles from ownership refs, case-insensitively, with configurable groups', () => {
     expect([...rolesOf(['Group:Default/CTF-Admins'])]).toEqual(['admin']);
-    expect([...rolesOf(['group:default/ctf-authors', 'group:default/ctf-operators'])]).toEqual([
-      'author',
-      'operator',
-    ]);
+    expect([
+      ...rolesOf(['group:default/ctf-authors', 'group:default/ctf-operators']),
+    ]).toEqual(['author', 'operator']);
     const custom = { ...DEFAULT_ROLE_GROUPS, operator: ['group:default/sre'] };
     expect([...rolesOf(['group:default/sre'], custom)]).toEqual(['operator']);
     expect([...rolesOf(['group:default/ctf-operators'], custom)]).toEqual([]);
@@ -99,7 +168,8 @@ describe('Flagstage permission policy', () => {
     };
     const policy = new FlagstagePermissionPolicy({
       groups: DEFAULT_ROLE_GROUPS,
-      ownership: async user => ownership[user.credentials.principal.userEntityRef] ?? [],
+      ownership: async user =>
+        ownership[user.credentials.principal.userEntityRef] ?? [],
     });
     const userOf = (ref: string) => ({
       credentials: mockCredentials.user(ref),
@@ -108,18 +178,29 @@ describe('Flagstage permission policy', () => {
 
     it('resolves ownership through the resolver, not the deprecated info field', async () => {
       await expect(
-        policy.handle({ permission: instanceStop }, userOf('user:default/olga')),
+        policy.handle(
+          { permission: instanceStop },
+          userOf('user:default/olga'),
+        ),
       ).resolves.toEqual({ result: ALLOW });
       await expect(
-        policy.handle({ permission: contestUpdate }, userOf('user:default/olga')),
+        policy.handle(
+          { permission: contestUpdate },
+          userOf('user:default/olga'),
+        ),
       ).resolves.toEqual({ result: DENY });
       await expect(
-        policy.handle({ permission: contestUpdate }, userOf('user:default/ada')),
+        policy.handle(
+          { permission: contestUpdate },
+          userOf('user:default/ada'),
+        ),
       ).resolves.toEqual({ result: ALLOW });
     });
 
     it('denies when there is no user', async () => {
-      await expect(policy.handle({ permission: contestRead })).resolves.toEqual({ result: DENY });
+      await expect(policy.handle({ permission: contestRead })).resolves.toEqual(
+        { result: DENY },
+      );
     });
   });
 });

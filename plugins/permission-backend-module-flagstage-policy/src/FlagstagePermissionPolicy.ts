@@ -12,7 +12,12 @@ import {
   catalogConditions,
   createCatalogConditionalDecision,
 } from '@backstage/plugin-catalog-backend/alpha';
-import { AREA_ROLES, rolesOf, type FlagstageRole, type RoleGroups } from './roles';
+import {
+  AREA_ROLES,
+  rolesOf,
+  type FlagstageRole,
+  type RoleGroups,
+} from './roles';
 
 const ALLOW: PolicyDecision = { result: AuthorizeResult.ALLOW };
 const DENY: PolicyDecision = { result: AuthorizeResult.DENY };
@@ -59,17 +64,26 @@ export class FlagstagePermissionPolicy implements PermissionPolicy {
     },
   ) {}
 
-  async handle(request: PolicyQuery, user?: PolicyQueryUser): Promise<PolicyDecision> {
+  async handle(
+    request: PolicyQuery,
+    user?: PolicyQueryUser,
+  ): Promise<PolicyDecision> {
     if (!user) {
       return DENY;
     }
-    const roles = rolesOf(await this.options.ownership(user), this.options.groups);
+    const roles = rolesOf(
+      await this.options.ownership(user),
+      this.options.groups,
+    );
     return decide(request, roles);
   }
 }
 
 /** The pure decision behind the policy, for a user holding `roles`. @public */
-export function decide(request: PolicyQuery, roles: Set<FlagstageRole>): PolicyDecision {
+export function decide(
+  request: PolicyQuery,
+  roles: Set<FlagstageRole>,
+): PolicyDecision {
   const { permission } = request;
   if (roles.has('admin')) {
     return ALLOW;
@@ -89,7 +103,10 @@ export function decide(request: PolicyQuery, roles: Set<FlagstageRole>): PolicyD
   }
 
   if (roles.has('author')) {
-    if (AUTHOR_CATALOG_PERMISSIONS.has(name) || name.startsWith('scaffolder.')) {
+    if (
+      AUTHOR_CATALOG_PERMISSIONS.has(name) ||
+      name.startsWith('scaffolder.')
+    ) {
       return ALLOW;
     }
     if (

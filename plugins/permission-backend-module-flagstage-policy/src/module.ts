@@ -1,7 +1,14 @@
-import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import { FlagstagePermissionPolicy } from './FlagstagePermissionPolicy';
-import { DEFAULT_ROLE_GROUPS, type FlagstageRole, type RoleGroups } from './roles';
+import {
+  DEFAULT_ROLE_GROUPS,
+  type FlagstageRole,
+  type RoleGroups,
+} from './roles';
 
 /**
  * Installs the Flagstage role-based permission policy.
@@ -20,7 +27,9 @@ export const permissionModuleFlagstagePolicy = createBackendModule({
       },
       async init({ config, userInfo, policy }) {
         const groups: RoleGroups = { ...DEFAULT_ROLE_GROUPS };
-        const rolesConfig = config.getOptionalConfig('permission.flagstage.roles');
+        const rolesConfig = config.getOptionalConfig(
+          'permission.flagstage.roles',
+        );
         for (const role of Object.keys(groups) as FlagstageRole[]) {
           const configured = rolesConfig?.getOptionalStringArray(role);
           if (configured) groups[role] = configured;
@@ -29,7 +38,8 @@ export const permissionModuleFlagstagePolicy = createBackendModule({
           new FlagstagePermissionPolicy({
             groups,
             ownership: async user =>
-              (await userInfo.getUserInfo(user.credentials)).ownershipEntityRefs,
+              (await userInfo.getUserInfo(user.credentials))
+                .ownershipEntityRefs,
           }),
         );
       },

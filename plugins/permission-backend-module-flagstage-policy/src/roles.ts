@@ -33,7 +33,9 @@ export function rolesOf(
   ownershipEntityRefs: string[],
   groups: RoleGroups = DEFAULT_ROLE_GROUPS,
 ): Set<FlagstageRole> {
-  const owned = new Set(ownershipEntityRefs.map(r => r.toLocaleLowerCase('en-US')));
+  const owned = new Set(
+    ownershipEntityRefs.map(r => r.toLocaleLowerCase('en-US')),
+  );
   const roles = new Set<FlagstageRole>();
   for (const role of Object.keys(groups) as FlagstageRole[]) {
     if (groups[role].some(g => owned.has(g.toLocaleLowerCase('en-US')))) {
