@@ -6,6 +6,24 @@ import { describeWithServices, redactUrl, testServiceUrls } from './services';
 
 jest.setTimeout(30_000);
 
+/** Rows of pg_database still naming a test database after its destroy(). */
+async function postgresDatabasesAfterDestroy() {
+  const db = await createTestDatabase('postgres');
+  await db.destroy();
+  const name = new URL(db.config.connection).pathname.slice(1);
+  const admin = knexFactory({
+    client: 'pg',
+    connection: testServiceUrls.postgres,
+  });
+  try {
+    return await admin('pg_database')
+      .where({ datname: name })
+      .select('datname');
+  } finally {
+    await admin.destroy();
+  }
+}
+
 describe.each(testDatabaseEngines())('createTestDatabase(%s)', engine => {
   it('gives an empty, writable database that destroy() removes', async () => {
     const db = await createTestDatabase(engine);
@@ -21,23 +39,13 @@ describe.each(testDatabaseEngines())('createTestDatabase(%s)', engine => {
       { n: engine === 'postgres' ? '1' : 1 },
     ]);
     await db.destroy();
-
-    if (engine === 'postgres') {
-      const name = new URL(db.config.connection).pathname.slice(1);
-      const admin = knexFactory({
-        client: 'pg',
-        connection: testServiceUrls.postgres,
-      });
-      try {
-        const rows = await admin('pg_database')
-          .where({ datname: name })
-          .select('datname');
-        expect(rows).toEqual([]);
-      } finally {
-        await admin.destroy();
-      }
-    }
   });
+
+  if (engine === 'postgres') {
+    it('drops the PostgreSQL database on destroy()', async () => {
+      expect(await postgresDatabasesAfterDestroy()).toEqual([]);
+    });
+  }
 });
 
 describeWithServices(['redis'])('createTestRedisCache', () => {

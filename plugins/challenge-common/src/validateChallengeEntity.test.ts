@@ -288,12 +288,14 @@ describe('validateChallengeEntity', () => {
     expect(() => assertValidChallengeEntity(entity)).toThrow(
       /spec\.flags\[0\]\.value/,
     );
+    let error: unknown;
     try {
       assertValidChallengeEntity(entity);
     } catch (e) {
-      expect(String(e)).not.toContain('do_not_leak_me');
-      expect((e as Error).name).toBe('InputError');
+      error = e;
     }
+    expect((error as Error).name).toBe('InputError');
+    expect(String(error)).not.toContain('do_not_leak_me');
   });
 
   it('reports every problem at once', () => {

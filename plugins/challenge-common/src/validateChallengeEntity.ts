@@ -34,11 +34,10 @@ function jsonPointerToPath(pointer: string): string {
     .split('/')
     .slice(1)
     .map(s => s.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .reduce(
-      (acc, part) =>
-        /^\d+$/.test(part) ? `${acc}[${part}]` : acc ? `${acc}.${part}` : part,
-      '',
-    );
+    .reduce((acc, part) => {
+      if (/^\d+$/.test(part)) return `${acc}[${part}]`;
+      return acc ? `${acc}.${part}` : part;
+    }, '');
 }
 
 function schemaProblem(error: ErrorObject): ChallengeProblem {

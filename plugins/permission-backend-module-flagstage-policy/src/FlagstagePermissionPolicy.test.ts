@@ -169,7 +169,10 @@ describe('Flagstage permission policy', () => {
     const policy = new FlagstagePermissionPolicy({
       groups: DEFAULT_ROLE_GROUPS,
       ownership: async user =>
-        ownership[user.credentials.principal.userEntityRef] ?? [],
+        ownership[
+          (user.credentials.principal as { userEntityRef: string })
+            .userEntityRef
+        ] ?? [],
     });
     const userOf = (ref: string) => ({
       credentials: mockCredentials.user(ref),
