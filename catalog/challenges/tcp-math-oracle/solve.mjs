@@ -5,6 +5,7 @@ const [host = '127.0.0.1', port = '3333'] = process.argv.slice(2);
 const socket = connect(Number(port), host);
 socket.setEncoding('utf8');
 let buffered = '';
+let found = false;
 socket.on('data', chunk => {
   buffered += chunk;
   let nl;
@@ -18,12 +19,15 @@ socket.on('data', chunk => {
     }
     const flag = line.match(/flagstage\{[^}]+\}/);
     if (flag) {
+      found = true;
       console.log(flag[0]);
       socket.end();
+    } else if (/Wrong|Too slow/.test(line)) {
+      console.error(line);
     }
   }
 });
-socket.on('close', () => process.exit(process.exitCode ?? 0));
+socket.on('close', () => process.exit(found ? 0 : 1));
 socket.on('error', e => {
   console.error(e.message);
   process.exit(1);

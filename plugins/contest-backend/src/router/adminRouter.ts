@@ -1,0 +1,269 @@
+import Router from 'express-promise-router';
+import express from 'express';
+import { z } from 'zod';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import type {
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import {
+  AuthorizeResult,
+  type BasicPermission,
+} from '@backstage/plugin-permission-common';
+import {
+  contestAnnouncePermission,
+  contestCreatePermission,
+  contestIncidentsReadPermission,
+  contestReadPermission,
+  contestSubmissionsReadPermission,
+  contestTeamBanPermission,
+  contestUpdatePermission,
+} from '@flagstage/plugin-contest-common';
+import type { ContestService, EntityLoader } from '../services/ContestService';
+import type { ScoreboardService } from '../services/ScoreboardService';
+import { toBool, toIso } from '../database/rows';
+
+const isoTime = z
+  .string()
+  .refine(s => !Number.isNaN(Date.parse(s)), 'must be an ISO date-time');
+const contestFields = {
+  name: z.string().trim().min(1).max(200),
+  startsAt: isoTime,
+  endsAt: isoTime,
+  freezeAt: isoTime.nullable().optional(),
+  divisions: z.array(z.string().trim().min(1).max(64)).max(20).optional(),
+  teamSizeLimit: z.number().int().min(1).max(100).optional(),
+  registration: z.enum(['open', 'closed', 'invite']).optional(),
+  registrationCode: z.string().min(8).max(200).nullable().optional(),
+  submissionRatePerMinute: z.number().int().min(1).max(600).optional(),
+  maxAttempts: z.number().int().min(1).max(100000).nullable().optional(),
+};
+const contestCreate = z.object({
+  slug: z
+    .string()
+    .regex(
+      /^[a-z0-9][a-z0-9-]{1,62}$/,
+      'slug: lower-case letters, digits and -',
+    ),
+  ...contestFields,
+});
+const contestUpdate = z.object(contestFields).partial();
+const attach = z.object({
+  entityRef: z.string().min(3).max(300),
+  hidden: z.boolean().optional(),
+  releaseAt: isoTime.nullable().optional(),
+});
+const visibility = z.object({
+  hidden: z.boolean().optional(),
+  releaseAt: isoTime.nullable().optional(),
+});
+const ban = z.object({
+  banned: z.boolean(),
+  reason: z.string().max(500).optional(),
+});
+const announcement = z.object({
+  title: z.string().trim().min(1).max(200),
+  body: z.string().min(1).max(10000),
+});
+
+function parse<T>(schema: z.ZodType<T>, body: unknown): T {
+  const result = schema.safeParse(body);
+  if (!result.success) {
+    throw new InputError(
+      result.error.issues
+        .map(i => `${i.path.join('.') || 'body'}: ${i.message}`)
+        .join('; '),
+    );
+  }
+  return result.data;
+}
+
+/**
+ * Staff API under /admin: Backstage users only, each route behind a
+ * permission registered by this plugin (see the Flagstage policy for roles).
+ */
+export function createAdminRouter(options: {
+  contests: ContestService;
+  scoreboards: ScoreboardService;
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  loadEntity: (req: express.Request, ref: string) => ReturnType<EntityLoader>;
+}) {
+  const { contests, scoreboards, httpAuth, permissions } = options;
+  const router = Router();
+  router.use(express.json({ limit: '64kb' }));
+
+  async function authorize(req: express.Request, permission: BasicPermission) {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const [decision] = await permissions.authorize([{ permission }], {
+      credentials,
+    });
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(`Not allowed: ${permission.name}`);
+    }
+  }
+
+  router.get('/contests', async (req, res) => {
+    await authorize(req, contestReadPermission);
+    res.json({ items: await contests.listContests() });
+  });
+
+  router.post('/contests', async (req, res) => {
+    await authorize(req, contestCreatePermission);
+    res
+      .status(201)
+      .json(await contests.createContest(parse(contestCreate, req.body)));
+  });
+
+  router.get('/contests/:slug', async (req, res) => {
+    await authorize(req, contestReadPermission);
+    const contest = await contests.contestRow(req.params.slug);
+    const challenges = await contests.listChallengeRows(contest.id);
+    const values = await scoreboards.challengeValues(contest.id);
+    res.json({
+      contest: (await contests.listContests()).find(c => c.id === contest.id),
+      challenges: challenges.map(c => ({
+        name: c.name,
+        entityRef: c.entity_ref,
+        title: c.title,
+        category: c.category,
+        difficulty: c.difficulty,
+        type: c.type,
+        hidden: toBool(c.hidden),
+        releaseAt: toIso(c.release_at),
+        syncedAt: toIso(c.synced_at),
+        scoring: JSON.parse(c.scoring),
+        value: values.get(c.id)?.value ?? 0,
+        solves: values.get(c.id)?.solves ?? 0,
+      })),
+    });
+  });
+
+  router.patch('/contests/:slug', async (req, res) => {
+    await authorize(req, contestUpdatePermission);
+    res.json(
+      await contests.updateContest(
+        req.params.slug,
+        parse(contestUpdate, req.body),
+      ),
+    );
+  });
+
+  router.post('/contests/:slug/challenges', async (req, res) => {
+    await authorize(req, contestUpdatePermission);
+    const input = parse(attach, req.body);
+    const entity = await options.loadEntity(req, input.entityRef);
+    if (!entity)
+      throw new NotFoundError(`No catalog entity ${input.entityRef}`);
+    const row = await contests.attachChallenge(req.params.slug, entity, input);
+    scoreboards.requestRecompute(row.contest_id);
+    res.status(201).json({
+      name: row.name,
+      entityRef: row.entity_ref,
+      hidden: toBool(row.hidden),
+      releaseAt: toIso(row.release_at),
+    });
+  });
+
+  router.patch('/contests/:slug/challenges/:name', async (req, res) => {
+    await authorize(req, contestUpdatePermission);
+    const input = parse(visibility, req.body);
+    const contest = await contests.contestRow(req.params.slug);
+    const existing = await contests.challengeByName(
+      contest.id,
+      req.params.name,
+    );
+    const entity = await options.loadEntity(req, existing.entity_ref);
+    if (!entity)
+      throw new NotFoundError(
+        `${existing.entity_ref} is no longer in the catalog`,
+      );
+    const row = await contests.attachChallenge(req.params.slug, entity, input);
+    scoreboards.requestRecompute(row.contest_id);
+    res.json({
+      name: row.name,
+      hidden: toBool(row.hidden),
+      releaseAt: toIso(row.release_at),
+    });
+  });
+
+  router.get('/contests/:slug/teams', async (req, res) => {
+    await authorize(req, contestReadPermission);
+    const contest = await contests.contestRow(req.params.slug);
+    const q =
+      typeof req.query.q === 'string' ? req.query.q.slice(0, 64) : undefined;
+    const teams = await contests.listTeams(contest.id, q);
+    res.json({
+      items: teams.map(t => ({
+        id: t.id,
+        name: t.name,
+        division: t.division,
+        members: t.member_count,
+        banned: toBool(t.banned),
+        banReason: t.ban_reason,
+      })),
+    });
+  });
+
+  router.post('/contests/:slug/teams/:teamId/ban', async (req, res) => {
+    await authorize(req, contestTeamBanPermission);
+    const input = parse(ban, req.body);
+    const contest = await contests.contestRow(req.params.slug);
+    const team = await contests.setBanned(
+      contest.id,
+      req.params.teamId,
+      input.banned,
+      input.reason,
+    );
+    scoreboards.requestRecompute(contest.id);
+    res.json({
+      id: team.id,
+      name: team.name,
+      banned: toBool(team.banned),
+      banReason: team.ban_reason,
+    });
+  });
+
+  router.get('/contests/:slug/submissions', async (req, res) => {
+    await authorize(req, contestSubmissionsReadPermission);
+    const contest = await contests.contestRow(req.params.slug);
+    const after = Number(req.query.after ?? 0) || 0;
+    res.json({ items: await contests.submissionsFeed(contest.id, after) });
+  });
+
+  router.get('/contests/:slug/incidents', async (req, res) => {
+    await authorize(req, contestIncidentsReadPermission);
+    const contest = await contests.contestRow(req.params.slug);
+    res.json({ items: await contests.incidents(contest.id) });
+  });
+
+  router.get('/contests/:slug/scoreboard', async (req, res) => {
+    await authorize(req, contestReadPermission);
+    const contest = await contests.contestRow(req.params.slug);
+    const live = req.query.view !== 'public';
+    const division =
+      typeof req.query.division === 'string' ? req.query.division : undefined;
+    res.json(await scoreboards.read(contest.id, { live, division }));
+  });
+
+  router.post('/contests/:slug/announcements', async (req, res) => {
+    await authorize(req, contestAnnouncePermission);
+    const input = parse(announcement, req.body);
+    const contest = await contests.contestRow(req.params.slug);
+    res
+      .status(201)
+      .json(await contests.announce(contest.id, input.title, input.body));
+  });
+
+  router.get('/challenge-stats', async (req, res) => {
+    await authorize(req, contestReadPermission);
+    const ref =
+      typeof req.query.entityRef === 'string' ? req.query.entityRef : '';
+    if (!ref) throw new InputError('entityRef is required');
+    res.json({
+      items: await contests.challengeStats(ref.toLocaleLowerCase('en-US')),
+    });
+  });
+
+  return router;
+}

@@ -1,0 +1,68 @@
+import type {
+  ChallengeAttachment,
+  ChallengeHint,
+} from '@flagstage/plugin-challenge-common';
+import type { ContestService } from '../services/ContestService';
+import type { ScoreboardService } from '../services/ScoreboardService';
+import { toBool, toIso, type ContestantRow } from '../database/rows';
+
+/**
+ * What a contestant may see of the contest's challenges: visible and released
+ * ones only, never flags, hint contents only once unlocked by the team.
+ */
+export async function publicChallengeList(
+  contests: ContestService,
+  scoreboards: ScoreboardService,
+  me: ContestantRow,
+  now = new Date(),
+) {
+  const contest = await contests.contestById(me.contest_id);
+  const rows = await contests.listChallengeRows(contest.id);
+  const values = await scoreboards.challengeValues(contest.id);
+  const { solved, unlocked } = me.team_id
+    ? await contests.teamProgress(me.team_id)
+    : { solved: new Set<string>(), unlocked: new Set<string>() };
+  const solvedRefs = new Set(
+    rows.filter(r => solved.has(r.id)).map(r => r.entity_ref),
+  );
+  return rows
+    .filter(
+      r =>
+        !toBool(r.hidden) &&
+        !(toIso(r.release_at) && new Date(toIso(r.release_at)!) > now),
+    )
+    .map(r => {
+      const requires: string[] = JSON.parse(r.requires);
+      const locked = requires.some(ref => !solvedRefs.has(ref));
+      const hints: ChallengeHint[] = JSON.parse(r.hints);
+      const attachments: ChallengeAttachment[] = JSON.parse(r.attachments);
+      const runtime = r.runtime ? JSON.parse(r.runtime) : null;
+      return {
+        name: r.name,
+        title: r.title,
+        category: r.category,
+        difficulty: r.difficulty,
+        type: r.type,
+        protocol: runtime?.protocol ?? null,
+        value: values.get(r.id)?.value ?? 0,
+        solves: values.get(r.id)?.solves ?? 0,
+        solved: solved.has(r.id),
+        locked,
+        requires: locked ? requires : [],
+        description: locked ? '' : r.description,
+        attachments: locked
+          ? []
+          : attachments.map(a => ({
+              name: a.name,
+              url: a.url ?? null,
+              sha256: a.sha256 ?? null,
+            })),
+        hints: hints.map((h, i) => ({
+          index: i,
+          title: h.title,
+          cost: h.cost ?? 0,
+          content: unlocked.has(`${r.id}#${i}`) ? h.content : null,
+        })),
+      };
+    });
+}
