@@ -1,6 +1,7 @@
 import Router from 'express-promise-router';
 import express from 'express';
 import { z } from 'zod';
+import { parseBody } from './parseBody';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import type {
   HttpAuthService,
@@ -66,18 +67,6 @@ const announcement = z.object({
   body: z.string().min(1).max(10000),
 });
 
-function parse<T>(schema: z.ZodType<T>, body: unknown): T {
-  const result = schema.safeParse(body);
-  if (!result.success) {
-    throw new InputError(
-      result.error.issues
-        .map(i => `${i.path.join('.') || 'body'}: ${i.message}`)
-        .join('; '),
-    );
-  }
-  return result.data;
-}
-
 /**
  * Staff API under /admin: Backstage users only, each route behind a
  * permission registered by this plugin (see the Flagstage policy for roles).
@@ -112,7 +101,7 @@ export function createAdminRouter(options: {
     await authorize(req, contestCreatePermission);
     res
       .status(201)
-      .json(await contests.createContest(parse(contestCreate, req.body)));
+      .json(await contests.createContest(parseBody(contestCreate, req.body)));
   });
 
   router.get('/contests/:slug', async (req, res) => {
@@ -144,14 +133,14 @@ export function createAdminRouter(options: {
     res.json(
       await contests.updateContest(
         req.params.slug,
-        parse(contestUpdate, req.body),
+        parseBody(contestUpdate, req.body),
       ),
     );
   });
 
   router.post('/contests/:slug/challenges', async (req, res) => {
     await authorize(req, contestUpdatePermission);
-    const input = parse(attach, req.body);
+    const input = parseBody(attach, req.body);
     const entity = await options.loadEntity(req, input.entityRef);
     if (!entity)
       throw new NotFoundError(`No catalog entity ${input.entityRef}`);
@@ -167,7 +156,7 @@ export function createAdminRouter(options: {
 
   router.patch('/contests/:slug/challenges/:name', async (req, res) => {
     await authorize(req, contestUpdatePermission);
-    const input = parse(visibility, req.body);
+    const input = parseBody(visibility, req.body);
     const contest = await contests.contestRow(req.params.slug);
     const existing = await contests.challengeByName(
       contest.id,
@@ -207,7 +196,7 @@ export function createAdminRouter(options: {
 
   router.post('/contests/:slug/teams/:teamId/ban', async (req, res) => {
     await authorize(req, contestTeamBanPermission);
-    const input = parse(ban, req.body);
+    const input = parseBody(ban, req.body);
     const contest = await contests.contestRow(req.params.slug);
     const team = await contests.setBanned(
       contest.id,
@@ -248,7 +237,7 @@ export function createAdminRouter(options: {
 
   router.post('/contests/:slug/announcements', async (req, res) => {
     await authorize(req, contestAnnouncePermission);
-    const input = parse(announcement, req.body);
+    const input = parseBody(announcement, req.body);
     const contest = await contests.contestRow(req.params.slug);
     res
       .status(201)

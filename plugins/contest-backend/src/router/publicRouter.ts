@@ -1,6 +1,7 @@
 import Router from 'express-promise-router';
 import express from 'express';
 import { z } from 'zod';
+import { parseBody } from './parseBody';
 import { AuthenticationError, InputError } from '@backstage/errors';
 import type { ContestService } from '../services/ContestService';
 import { SESSION_COOKIE, type SessionStore } from '../services/sessions';
@@ -28,18 +29,6 @@ const teamCreate = z.object({
 });
 const teamJoin = z.object({ inviteCode: z.string().min(8).max(64) });
 const submit = z.object({ flag: z.string().min(1).max(1024) });
-
-function parse<T>(schema: z.ZodType<T>, body: unknown): T {
-  const result = schema.safeParse(body);
-  if (!result.success) {
-    throw new InputError(
-      result.error.issues
-        .map(i => `${i.path.join('.') || 'body'}: ${i.message}`)
-        .join('; '),
-    );
-  }
-  return result.data;
-}
 
 /**
  * The contestant API, mounted under /public and marked unauthenticated in
@@ -98,14 +87,14 @@ export function createPublicRouter(options: {
   });
 
   router.post('/contests/:slug/register', async (req, res) => {
-    const input = parse(credentials, req.body);
+    const input = parseBody(credentials, req.body);
     const me = await contests.register(req.params.slug, input);
     setSessionCookie(res, await sessions.create(me.id), cookie);
     res.status(201).json({ id: me.id, username: me.username });
   });
 
   router.post('/contests/:slug/login', async (req, res) => {
-    const input = parse(credentials, req.body);
+    const input = parseBody(credentials, req.body);
     const me = await contests.authenticate(
       req.params.slug,
       input.username,
@@ -143,7 +132,7 @@ export function createPublicRouter(options: {
   });
 
   router.post('/teams', async (req, res) => {
-    const input = parse(teamCreate, req.body);
+    const input = parseBody(teamCreate, req.body);
     const team = await contests.createTeam(await contestantId(req), input);
     res.status(201).json({
       id: team.id,
@@ -154,7 +143,7 @@ export function createPublicRouter(options: {
   });
 
   router.post('/teams/join', async (req, res) => {
-    const input = parse(teamJoin, req.body);
+    const input = parseBody(teamJoin, req.body);
     const team = await contests.joinTeam(
       await contestantId(req),
       input.inviteCode,
@@ -173,7 +162,7 @@ export function createPublicRouter(options: {
   });
 
   router.post('/challenges/:name/submit', async (req, res) => {
-    const { flag } = parse(submit, req.body);
+    const { flag } = parseBody(submit, req.body);
     const result = await contests.submit(
       await contestantId(req),
       req.params.name,
