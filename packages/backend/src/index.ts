@@ -4,6 +4,8 @@
  * app-config.production.yaml switches to PostgreSQL and Redis.
  */
 import { createBackend } from '@backstage/backend-defaults';
+import { embeddedGatewayPlugin } from './embeddedGateway';
+import { playFrontendPlugin } from './playFrontend';
 
 const backend = createBackend();
 
@@ -31,6 +33,23 @@ backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 backend.add(import('@flagstage/plugin-catalog-backend-module-challenges'));
 // Lists entities that failed processing (e.g. an invalid Challenge) with their errors.
 backend.add(import('@backstage/plugin-catalog-backend-module-unprocessed'));
+
+// Contests: contestants, teams, flags, submissions, scoring, scoreboards.
+backend.add(import('@flagstage/plugin-contest-backend'));
+
+// Gateway admin: limits and revocations for the Challenge Gateway, published
+// through Redis when gatewayAdmin.redis.url is set; live connections.
+backend.add(import('@flagstage/plugin-gateway-admin-backend'));
+
+// Instances: the instance API and state (deployment) and, in the embedded
+// default, the worker that runs them as local child processes. In production
+// the worker runs in its own image (packages/worker).
+backend.add(import('@flagstage/plugin-deployment-backend'));
+backend.add(import('@flagstage/plugin-deployment-worker'));
+// Development: the Challenge Gateway in this process (gateway.embedded).
+backend.add(embeddedGatewayPlugin);
+// The contestant app (packages/play) under /play.
+backend.add(playFrontendPlugin);
 
 // Events: lets plugins (catalog, signals, later Flagstage's own) exchange events.
 backend.add(import('@backstage/plugin-events-backend'));

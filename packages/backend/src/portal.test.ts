@@ -261,8 +261,15 @@ describe('permission policy wiring', () => {
       expect(
         await ask('user:default/rita', 'flagstage.instance.stop', 'delete'),
       ).toBe('DENY');
+      // Contest data is for operators and admins; other reads are open.
       expect(
         await ask('user:default/rita', 'flagstage.contest.read', 'read'),
+      ).toBe('DENY');
+      expect(
+        await ask('user:default/olga', 'flagstage.contest.read', 'read'),
+      ).toBe('ALLOW');
+      expect(
+        await ask('user:default/rita', 'flagstage.logs.read', 'read'),
       ).toBe('ALLOW');
     } finally {
       await backend.stop();

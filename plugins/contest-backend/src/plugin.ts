@@ -9,6 +9,12 @@ import { createRouter } from './router';
 import { ContestService } from './services/ContestService';
 import { ScoreboardService } from './services/ScoreboardService';
 import { SessionStore } from './services/sessions';
+import { LoginThrottle } from './services/loginThrottle';
+import { DeploymentClient } from './services/DeploymentClient';
+import {
+  ensureDemoContest,
+  readDemoContestConfig,
+} from './services/demoContest';
 
 /**
  * The contest plugin: contests, contestants and teams, flags, submissions,
@@ -31,6 +37,8 @@ export const contestPlugin = createBackendPlugin({
         auth: coreServices.auth,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
+        userInfo: coreServices.userInfo,
+        discovery: coreServices.discovery,
         catalog: catalogServiceRef,
         lifecycle: coreServices.lifecycle,
       },
@@ -52,6 +60,7 @@ export const contestPlugin = createBackendPlugin({
           scoreboards.requestRecompute(id),
         );
         const sessions = new SessionStore(db);
+        const logins = new LoginThrottle(cache);
         deps.permissionsRegistry.addPermissions(contestPermissions);
 
         const loadWithPluginCredentials = async (ref: string) =>
@@ -89,6 +98,26 @@ export const contestPlugin = createBackendPlugin({
               );
           },
         });
+        const demo = readDemoContestConfig(config);
+        if (demo) {
+          // Development only (app-config.yaml): a running contest with the demo challenges.
+          await scheduler.scheduleTask({
+            id: 'contest-demo-seed',
+            frequency: { seconds: 15 },
+            timeout: { seconds: 60 },
+            initialDelay: { seconds: 5 },
+            scope: 'global',
+            fn: async () => {
+              const result = await ensureDemoContest(
+                contests,
+                demo,
+                loadWithPluginCredentials,
+              );
+              if (result.attached.length > 0)
+                logger.info('Demo contest challenges attached', result);
+            },
+          });
+        }
         lifecycle.addShutdownHook(() => scoreboards.stop());
 
         const baseUrl = config.getString('backend.baseUrl');
@@ -97,8 +126,11 @@ export const contestPlugin = createBackendPlugin({
             contests,
             scoreboards,
             sessions,
+            logins,
+            deployments: new DeploymentClient(deps.discovery, auth),
             httpAuth: deps.httpAuth,
             permissions: deps.permissions,
+            userInfo: deps.userInfo,
             catalog,
             secureCookies: baseUrl.startsWith('https://'),
             cookiePath: '/api/contest/public',

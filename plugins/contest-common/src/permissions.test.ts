@@ -2,6 +2,7 @@ import { isPermission } from '@backstage/plugin-permission-common';
 import * as permissions from './permissions';
 import {
   contestAnnouncePermission,
+  contestChallengeStatsReadPermission,
   contestCreatePermission,
   contestDeletePermission,
   contestIncidentsReadPermission,
@@ -30,6 +31,11 @@ describe('contest permissions', () => {
       'read',
     ],
     [contestAnnouncePermission, 'flagstage.contest.announce', 'create'],
+    [
+      contestChallengeStatsReadPermission,
+      'flagstage.contest.challengestats.read',
+      'read',
+    ],
   ])('%#: %o is %s with action %s', (permission, name, action) => {
     expect(permission).toEqual({
       type: 'basic',

@@ -48,6 +48,17 @@ export const contestAnnouncePermission = createPermission({
   attributes: { action: 'create' },
 });
 
+/**
+ * Read solves, attempts and first blood of challenges across contests. Authors
+ * hold it for the challenges they own; the contest API checks ownership.
+ *
+ * @public
+ */
+export const contestChallengeStatsReadPermission = createPermission({
+  name: 'flagstage.contest.challengestats.read',
+  attributes: { action: 'read' },
+});
+
 /** Every contest permission, for registration with the permission framework. @public */
 export const contestPermissions = [
   contestReadPermission,
@@ -58,4 +69,5 @@ export const contestPermissions = [
   contestSubmissionsReadPermission,
   contestIncidentsReadPermission,
   contestAnnouncePermission,
+  contestChallengeStatsReadPermission,
 ];

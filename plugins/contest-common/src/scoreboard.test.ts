@@ -437,7 +437,7 @@ describe('rankScoreboard', () => {
     ).toEqual(expected);
   });
 
-  it('ranks 10,000 teams with 200,000 solves quickly', () => {
+  it('ranks 10,000 teams with 200,000 solves correctly', () => {
     const functions: ChallengeScoring[] = [
       { function: 'static', value: 100 },
       { function: 'ctfd-linear', initial: 500, minimum: 100, decay: 2 },
@@ -479,22 +479,14 @@ describe('rankScoreboard', () => {
       });
     }
 
-    // Best of a few runs: the first one also pays for JIT compilation
-    // (~110 ms under Jest); warm runs take ~50–80 ms on 2 slow cores.
-    let entries: ReturnType<typeof rankScoreboard> = [];
-    let best = Infinity;
-    for (let run = 0; run < 4; run++) {
-      const begin = performance.now();
-      entries = rankScoreboard(teams, solves, id => challenges.get(id));
-      best = Math.min(best, performance.now() - begin);
-    }
+    // Correctness at contest scale; the speed is measured by bench/scoreboard, not asserted here.
+    const entries = rankScoreboard(teams, solves, id => challenges.get(id));
 
     expect(entries).toHaveLength(10_000 - 11); // 11 banned
     for (let i = 1; i < entries.length; i++) {
       expect(entries[i].pos).toBe(i + 1);
       expect(entries[i - 1].score).toBeGreaterThanOrEqual(entries[i].score);
     }
-    expect(best).toBeLessThan(200);
   });
 });
 

@@ -26,14 +26,19 @@ export type Contest = {
   name: string;
   startsAt: string;
   endsAt: string;
-  /** When the public scoreboard stops updating; null or absent: never. */
-  freezeAt?: string | null;
+  /** When the public scoreboard stops updating; null: never. */
+  freezeAt: string | null;
   /** Division names teams choose from, e.g. `['open', 'student']`. */
   divisions: string[];
   /** Most members a team may have. */
   teamSizeLimit: number;
   registration: ContestRegistration;
-  scoringDefaults?: ContestScoringDefaults;
+  /** Submissions a team may make per challenge per minute. */
+  submissionRatePerMinute: number;
+  /** Attempts a team has per challenge over the contest; null: unlimited. */
+  maxAttempts: number | null;
+  /** Scoring parameters filling what a challenge's `spec.scoring` leaves out. */
+  scoringDefaults: ContestScoringDefaults;
 };
 
 /**

@@ -19,6 +19,8 @@ const p = (name: string, action?: 'create' | 'read' | 'update' | 'delete') =>
 
 const contestUpdate = p('flagstage.contest.update', 'update');
 const contestRead = p('flagstage.contest.read', 'read');
+const contestSubmissionsRead = p('flagstage.contest.submissions.read', 'read');
+const challengeStatsRead = p('flagstage.contest.challengestats.read', 'read');
 const challengeCreate = p('flagstage.challenge.create', 'create');
 const instanceStop = p('flagstage.instance.stop', 'delete');
 const gatewayUpdate = p('flagstage.gateway.limits.update', 'update');
@@ -53,7 +55,17 @@ describe('Flagstage permission policy', () => {
     [
       'contest read',
       contestRead,
-      { admin: ALLOW, author: ALLOW, operator: ALLOW, reader: ALLOW },
+      { admin: ALLOW, author: DENY, operator: ALLOW, reader: DENY },
+    ],
+    [
+      'contest submissions read',
+      contestSubmissionsRead,
+      { admin: ALLOW, author: DENY, operator: ALLOW, reader: DENY },
+    ],
+    [
+      'challenge stats read (authors: own challenges, checked by the API)',
+      challengeStatsRead,
+      { admin: ALLOW, author: ALLOW, operator: ALLOW, reader: DENY },
     ],
     [
       'contest update',

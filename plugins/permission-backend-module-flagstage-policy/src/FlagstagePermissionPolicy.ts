@@ -39,6 +39,13 @@ const AUTHOR_CHALLENGE_ENTITY_PERMISSIONS = new Set([
  * pasted a plaintext flag into one); staff roles only, not every reader.
  */
 const STAFF_ONLY_READS = new Set(['catalog.entities.unprocessed.read']);
+/**
+ * Contest data (submissions, incidents, teams, live scoreboards) is read by
+ * operators and admins only. Authors read the stats of their own challenges:
+ * the contest API checks ownership behind this permission.
+ */
+const CONTEST_READ_PREFIX = 'flagstage.contest.';
+const CHALLENGE_STATS_READ = 'flagstage.contest.challengestats.read';
 /** Kubernetes permissions beyond reading, for operators. */
 const OPERATOR_KUBERNETES_PREFIX = 'kubernetes.';
 
@@ -52,7 +59,10 @@ export type OwnershipResolver = (user: PolicyQueryUser) => Promise<string[]>;
  *   entities in the catalog, scaffolder templates);
  * - `ctf-operators` see and act on instances, gateway, workflows and logs and
  *   may use the Kubernetes proxy;
- * - every other signed-in user may read (except raw unprocessed entities).
+ * - contest data is read by operators (and authors read the stats of their
+ *   own challenges);
+ * - every other signed-in user may read the rest (except raw unprocessed
+ *   entities).
  *
  * @public
  */
@@ -90,6 +100,15 @@ export function decide(
   }
   if (STAFF_ONLY_READS.has(permission.name)) {
     return roles.has('author') || roles.has('operator') ? ALLOW : DENY;
+  }
+  if (
+    permission.name.startsWith(CONTEST_READ_PREFIX) &&
+    permission.attributes.action === 'read'
+  ) {
+    if (roles.has('operator')) return ALLOW;
+    return permission.name === CHALLENGE_STATS_READ && roles.has('author')
+      ? ALLOW
+      : DENY;
   }
   if (permission.attributes.action === 'read') {
     return ALLOW;

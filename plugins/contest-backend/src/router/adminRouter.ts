@@ -4,23 +4,34 @@ import { z } from 'zod';
 import { parseBody } from './parseBody';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import type {
+  BackstageCredentials,
+  BackstageUserPrincipal,
   HttpAuthService,
   PermissionsService,
+  UserInfoService,
 } from '@backstage/backend-plugin-api';
+import { RELATION_OWNED_BY, type Entity } from '@backstage/catalog-model';
 import {
   AuthorizeResult,
   type BasicPermission,
 } from '@backstage/plugin-permission-common';
 import {
   contestAnnouncePermission,
+  contestChallengeStatsReadPermission,
   contestCreatePermission,
+  contestDeletePermission,
   contestIncidentsReadPermission,
   contestReadPermission,
   contestSubmissionsReadPermission,
   contestTeamBanPermission,
   contestUpdatePermission,
 } from '@flagstage/plugin-contest-common';
-import type { ContestService, EntityLoader } from '../services/ContestService';
+import {
+  contestView,
+  effectiveScoring,
+  type ContestService,
+  type EntityLoader,
+} from '../services/ContestService';
 import type { ScoreboardService } from '../services/ScoreboardService';
 import { toBool, toIso } from '../database/rows';
 
@@ -38,6 +49,15 @@ const contestFields = {
   registrationCode: z.string().min(8).max(200).nullable().optional(),
   submissionRatePerMinute: z.number().int().min(1).max(600).optional(),
   maxAttempts: z.number().int().min(1).max(100000).nullable().optional(),
+  scoringDefaults: z
+    .object({
+      value: z.number().int().min(0).max(100000).optional(),
+      initial: z.number().int().min(0).max(100000).optional(),
+      minimum: z.number().int().min(0).max(100000).optional(),
+      decay: z.number().positive().max(1000000).optional(),
+    })
+    .strict()
+    .optional(),
 };
 const contestCreate = z.object({
   slug: z
@@ -76,20 +96,47 @@ export function createAdminRouter(options: {
   scoreboards: ScoreboardService;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
+  userInfo: UserInfoService;
   loadEntity: (req: express.Request, ref: string) => ReturnType<EntityLoader>;
 }) {
   const { contests, scoreboards, httpAuth, permissions } = options;
   const router = Router();
   router.use(express.json({ limit: '64kb' }));
 
-  async function authorize(req: express.Request, permission: BasicPermission) {
-    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+  async function isAllowed(
+    credentials: BackstageCredentials,
+    permission: BasicPermission,
+  ) {
     const [decision] = await permissions.authorize([{ permission }], {
       credentials,
     });
-    if (decision.result !== AuthorizeResult.ALLOW) {
+    return decision.result === AuthorizeResult.ALLOW;
+  }
+
+  async function authorize(req: express.Request, permission: BasicPermission) {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    if (!(await isAllowed(credentials, permission))) {
       throw new NotAllowedError(`Not allowed: ${permission.name}`);
     }
+    return credentials;
+  }
+
+  /** Does the signed-in user (or one of their groups) own the entity? */
+  async function owns(
+    credentials: BackstageCredentials<BackstageUserPrincipal>,
+    entity: Entity,
+  ) {
+    const { ownershipEntityRefs } = await options.userInfo.getUserInfo(
+      credentials,
+    );
+    const mine = new Set(
+      ownershipEntityRefs.map(r => r.toLocaleLowerCase('en-US')),
+    );
+    return (entity.relations ?? []).some(
+      r =>
+        r.type === RELATION_OWNED_BY &&
+        mine.has(r.targetRef.toLocaleLowerCase('en-US')),
+    );
   }
 
   router.get('/contests', async (req, res) => {
@@ -110,7 +157,7 @@ export function createAdminRouter(options: {
     const challenges = await contests.listChallengeRows(contest.id);
     const values = await scoreboards.challengeValues(contest.id);
     res.json({
-      contest: (await contests.listContests()).find(c => c.id === contest.id),
+      contest: contestView(contest),
       challenges: challenges.map(c => ({
         name: c.name,
         entityRef: c.entity_ref,
@@ -121,7 +168,7 @@ export function createAdminRouter(options: {
         hidden: toBool(c.hidden),
         releaseAt: toIso(c.release_at),
         syncedAt: toIso(c.synced_at),
-        scoring: JSON.parse(c.scoring),
+        scoring: effectiveScoring(c.scoring, contest.scoring_defaults),
         value: values.get(c.id)?.value ?? 0,
         solves: values.get(c.id)?.solves ?? 0,
       })),
@@ -136,6 +183,12 @@ export function createAdminRouter(options: {
         parseBody(contestUpdate, req.body),
       ),
     );
+  });
+
+  router.delete('/contests/:slug', async (req, res) => {
+    await authorize(req, contestDeletePermission);
+    await contests.deleteContest(req.params.slug);
+    res.status(204).end();
   });
 
   router.post('/contests/:slug/challenges', async (req, res) => {
@@ -174,6 +227,14 @@ export function createAdminRouter(options: {
       hidden: toBool(row.hidden),
       releaseAt: toIso(row.release_at),
     });
+  });
+
+  router.delete('/contests/:slug/challenges/:name', async (req, res) => {
+    await authorize(req, contestUpdatePermission);
+    await contests.detachChallenge(req.params.slug, req.params.name);
+    const contest = await contests.contestRow(req.params.slug);
+    scoreboards.requestRecompute(contest.id);
+    res.status(204).end();
   });
 
   router.get('/contests/:slug/teams', async (req, res) => {
@@ -229,10 +290,19 @@ export function createAdminRouter(options: {
   router.get('/contests/:slug/scoreboard', async (req, res) => {
     await authorize(req, contestReadPermission);
     const contest = await contests.contestRow(req.params.slug);
-    const live = req.query.view !== 'public';
-    const division =
-      typeof req.query.division === 'string' ? req.query.division : undefined;
-    res.json(await scoreboards.read(contest.id, { live, division }));
+    const page = Number(req.query.page ?? 1);
+    if (!Number.isInteger(page) || page < 1)
+      throw new InputError('page must be a positive integer');
+    const text = await scoreboards.readText(contest.id, {
+      live: req.query.view !== 'public',
+      division:
+        typeof req.query.division === 'string' && req.query.division
+          ? req.query.division
+          : undefined,
+      page,
+    });
+    if (!text) throw new NotFoundError('No such scoreboard page or division');
+    res.type('application/json').send(text);
   });
 
   router.post('/contests/:slug/announcements', async (req, res) => {
@@ -244,11 +314,25 @@ export function createAdminRouter(options: {
       .json(await contests.announce(contest.id, input.title, input.body));
   });
 
+  // Operators and admins read every challenge's stats; authors those of the
+  // challenges they (or their groups) own.
   router.get('/challenge-stats', async (req, res) => {
-    await authorize(req, contestReadPermission);
+    const credentials = await authorize(
+      req,
+      contestChallengeStatsReadPermission,
+    );
     const ref =
       typeof req.query.entityRef === 'string' ? req.query.entityRef : '';
     if (!ref) throw new InputError('entityRef is required');
+    if (!(await isAllowed(credentials, contestReadPermission))) {
+      const entity = await options.loadEntity(req, ref);
+      if (!entity) throw new NotFoundError(`No catalog entity ${ref}`);
+      if (!(await owns(credentials, entity))) {
+        throw new NotAllowedError(
+          'Authors read the stats of their own challenges only',
+        );
+      }
+    }
     res.json({
       items: await contests.challengeStats(ref.toLocaleLowerCase('en-US')),
     });

@@ -1,11 +1,14 @@
 import type { ErrorRequestHandler } from 'express';
 import { TooManySubmissionsError } from '../services/ContestService';
+import { TooManyLoginsError } from '../services/loginThrottle';
+import { DeploymentBusyError } from '../services/DeploymentClient';
 
 /**
  * The single catalogue of contestant-facing error responses. Backstage's
  * error middleware handles InputError (400), NotAllowedError (403),
  * NotFoundError (404), ConflictError (409) and AuthenticationError (401);
- * this adds the rate-limit answer (429 with Retry-After).
+ * this adds the rate-limit answers (429 with Retry-After) for submissions
+ * and failed logins.
  */
 export const contestErrorHandler: ErrorRequestHandler = (
   err,
@@ -13,10 +16,20 @@ export const contestErrorHandler: ErrorRequestHandler = (
   res,
   next,
 ) => {
-  if (err instanceof TooManySubmissionsError) {
+  if (
+    err instanceof TooManySubmissionsError ||
+    err instanceof TooManyLoginsError
+  ) {
     res.setHeader('Retry-After', String(err.retryAfterSeconds));
     res.status(429).json({
       error: { name: 'TooManyRequestsError', message: err.message },
+    });
+    return;
+  }
+  if (err instanceof DeploymentBusyError) {
+    res.setHeader('Retry-After', String(err.retryAfterSeconds));
+    res.status(503).json({
+      error: { name: 'ServiceUnavailableError', message: err.message },
     });
     return;
   }

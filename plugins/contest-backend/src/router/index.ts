@@ -2,22 +2,32 @@ import Router from 'express-promise-router';
 import type {
   HttpAuthService,
   PermissionsService,
+  UserInfoService,
 } from '@backstage/backend-plugin-api';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { ContestService } from '../services/ContestService';
 import type { ScoreboardService } from '../services/ScoreboardService';
 import type { SessionStore } from '../services/sessions';
+import type { LoginThrottle } from '../services/loginThrottle';
+import type { DeploymentClient } from '../services/DeploymentClient';
 import { createAdminRouter } from './adminRouter';
 import { createPublicRouter } from './publicRouter';
+import { createRuntimeRouter } from './runtimeRouter';
 import { contestErrorHandler } from './errors';
 
-/** /public for contestants (own sessions), /admin for staff (Backstage auth + permissions). */
+/**
+ * /public for contestants (their own sessions), /admin for staff (Backstage
+ * users + permissions), /runtime for backend services (instance FLAGs).
+ */
 export function createRouter(options: {
   contests: ContestService;
   scoreboards: ScoreboardService;
   sessions: SessionStore;
+  logins: LoginThrottle;
+  deployments?: DeploymentClient;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
+  userInfo: UserInfoService;
   catalog: CatalogService;
   secureCookies: boolean;
   cookiePath: string;
@@ -37,6 +47,7 @@ export function createRouter(options: {
         })) ?? undefined,
     }),
   );
+  router.use('/runtime', createRuntimeRouter(options));
   router.use(contestErrorHandler);
   return router;
 }

@@ -2,8 +2,42 @@ import Router from 'express-promise-router';
 import express from 'express';
 import { z } from 'zod';
 import { parseBody } from './parseBody';
-import { AuthenticationError, InputError } from '@backstage/errors';
-import type { ContestService } from '../services/ContestService';
+import {
+  AuthenticationError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
+import type { LoginThrottle } from '../services/loginThrottle';
+import type {
+  ContestantInstance,
+  DeploymentClient,
+} from '../services/DeploymentClient';
+
+const queryString = (v: unknown) =>
+  typeof v === 'string' && v.length > 0 && v.length <= 64 ? v : undefined;
+const queryPage = (v: unknown) => {
+  const n = Number(v ?? 1);
+  if (!Number.isInteger(n) || n < 1 || n > 100000)
+    throw new InputError('page must be a positive integer');
+  return n;
+};
+
+/** What a contestant sees of the team's instance: state, times, and how to reach it. */
+function contestantView(i: ContestantInstance) {
+  return {
+    id: i.id,
+    challenge: i.challenge,
+    state: i.state,
+    failureReason: i.failureReason ?? null,
+    protocol: i.protocol,
+    createdAt: i.createdAt,
+    expiresAt: i.expiresAt,
+    extendableFrom: i.extendableFrom ?? null,
+    access: i.access ?? null,
+  };
+}
+import { contestView, type ContestService } from '../services/ContestService';
 import { SESSION_COOKIE, type SessionStore } from '../services/sessions';
 import type { ScoreboardService } from '../services/ScoreboardService';
 import { clearSessionCookie, readCookie, setSessionCookie } from './cookies';
@@ -39,10 +73,12 @@ export function createPublicRouter(options: {
   contests: ContestService;
   sessions: SessionStore;
   scoreboards: ScoreboardService;
+  logins: LoginThrottle;
+  deployments?: DeploymentClient;
   secureCookies: boolean;
   cookiePath: string;
 }) {
-  const { contests, sessions, scoreboards } = options;
+  const { contests, sessions, scoreboards, logins, deployments } = options;
   const cookie = { secure: options.secureCookies, path: options.cookiePath };
   const router = Router();
   router.use(express.json({ limit: '16kb' }));
@@ -70,10 +106,7 @@ export function createPublicRouter(options: {
   });
 
   router.get('/contests/:slug', async (req, res) => {
-    const c = (await contests.listContests()).find(
-      x => x.slug === req.params.slug,
-    );
-    if (!c) throw new InputError('No such contest');
+    const c = contestView(await contests.contestRow(req.params.slug));
     res.json({
       slug: c.slug,
       name: c.name,
@@ -95,11 +128,15 @@ export function createPublicRouter(options: {
 
   router.post('/contests/:slug/login', async (req, res) => {
     const input = parseBody(credentials, req.body);
-    const me = await contests.authenticate(
-      req.params.slug,
-      input.username,
-      input.password,
-    );
+    const contest = await contests.contestRow(req.params.slug);
+    await logins.assertAllowed(contest.id, input.username);
+    const me = await contests
+      .authenticate(req.params.slug, input.username, input.password)
+      .catch(async e => {
+        if (e instanceof NotAllowedError)
+          await logins.recordFailure(contest.id, input.username);
+        throw e;
+      });
     setSessionCookie(res, await sessions.create(me.id), cookie);
     res.json({ id: me.id, username: me.username });
   });
@@ -132,8 +169,8 @@ export function createPublicRouter(options: {
   });
 
   router.post('/teams', async (req, res) => {
-    const input = parseBody(teamCreate, req.body);
-    const team = await contests.createTeam(await contestantId(req), input);
+    const me = await contestantId(req);
+    const team = await contests.createTeam(me, parseBody(teamCreate, req.body));
     res.status(201).json({
       id: team.id,
       name: team.name,
@@ -143,11 +180,9 @@ export function createPublicRouter(options: {
   });
 
   router.post('/teams/join', async (req, res) => {
+    const me = await contestantId(req);
     const input = parseBody(teamJoin, req.body);
-    const team = await contests.joinTeam(
-      await contestantId(req),
-      input.inviteCode,
-    );
+    const team = await contests.joinTeam(me, input.inviteCode);
     res.json({ id: team.id, name: team.name, division: team.division });
   });
 
@@ -162,12 +197,9 @@ export function createPublicRouter(options: {
   });
 
   router.post('/challenges/:name/submit', async (req, res) => {
+    const me = await contestantId(req);
     const { flag } = parseBody(submit, req.body);
-    const result = await contests.submit(
-      await contestantId(req),
-      req.params.name,
-      flag,
-    );
+    const result = await contests.submit(me, req.params.name, flag);
     res.json({
       correct: result.outcome !== 'incorrect',
       alreadySolved: result.outcome === 'already_solved',
@@ -175,28 +207,85 @@ export function createPublicRouter(options: {
   });
 
   router.post('/challenges/:name/hints/:index/unlock', async (req, res) => {
+    const me = await contestantId(req);
     const index = Number(req.params.index);
     if (!Number.isInteger(index) || index < 0)
       throw new InputError('hint index must be a non-negative integer');
-    res.json(
-      await contests.unlockHint(
-        await contestantId(req),
-        req.params.name,
-        index,
-      ),
-    );
+    res.json(await contests.unlockHint(me, req.params.name, index));
   });
 
+  // ---- instances (through the deployment plugin) ---------------------------
+  router.get('/challenges/:name/instance', async (req, res) => {
+    const me = await contestantId(req);
+    if (!deployments) throw new NotFoundError('Instances are not available');
+    const ctx = await contests.instanceContext(me, req.params.name);
+    const instance = await deployments.active(
+      ctx.contestId,
+      ctx.teamId,
+      ctx.challengeRef,
+    );
+    res.setHeader('Cache-Control', 'no-store');
+    res.json({ instance: instance ? contestantView(instance) : null });
+  });
+
+  router.post('/challenges/:name/instance', async (req, res) => {
+    const me = await contestantId(req);
+    if (!deployments) throw new NotFoundError('Instances are not available');
+    const ctx = await contests.instanceContext(me, req.params.name);
+    const instance = await deployments.start(
+      ctx.contestId,
+      ctx.teamId,
+      ctx.challengeRef,
+      ctx.contestantId,
+    );
+    res.status(202).json({ instance: contestantView(instance) });
+  });
+
+  router.delete('/challenges/:name/instance', async (req, res) => {
+    const me = await contestantId(req);
+    if (!deployments) throw new NotFoundError('Instances are not available');
+    const ctx = await contests.instanceContext(me, req.params.name);
+    const active = await deployments.active(
+      ctx.contestId,
+      ctx.teamId,
+      ctx.challengeRef,
+    );
+    if (!active)
+      throw new NotFoundError('Your team has no instance of this challenge');
+    res.json({ instance: contestantView(await deployments.stop(active.id)) });
+  });
+
+  router.post('/challenges/:name/instance/extend', async (req, res) => {
+    const me = await contestantId(req);
+    if (!deployments) throw new NotFoundError('Instances are not available');
+    const ctx = await contests.instanceContext(me, req.params.name);
+    const active = await deployments.active(
+      ctx.contestId,
+      ctx.teamId,
+      ctx.challengeRef,
+    );
+    if (!active)
+      throw new NotFoundError('Your team has no instance of this challenge');
+    res.json({ instance: contestantView(await deployments.extend(active.id)) });
+  });
+
+  // A page of the public scoreboard: cache lookups, sent as stored.
   router.get('/contests/:slug/scoreboard', async (req, res) => {
     const contest = await contests.contestRow(req.params.slug);
-    const division =
-      typeof req.query.division === 'string' ? req.query.division : undefined;
-    res.json(await scoreboards.read(contest.id, { live: false, division }));
+    const text = await scoreboards.readText(contest.id, {
+      live: false,
+      division: queryString(req.query.division),
+      page: queryPage(req.query.page),
+    });
+    if (!text) throw new NotFoundError('No such scoreboard page or division');
+    res.type('application/json').send(text);
   });
 
   router.get('/contests/:slug/ctftime', async (req, res) => {
     const contest = await contests.contestRow(req.params.slug);
-    res.json(await scoreboards.ctftime(contest.id));
+    res
+      .type('application/json')
+      .send(await scoreboards.ctftimeText(contest.id));
   });
 
   router.get('/contests/:slug/announcements', async (req, res) => {

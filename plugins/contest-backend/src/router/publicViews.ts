@@ -17,6 +17,8 @@ export async function publicChallengeList(
   now = new Date(),
 ) {
   const contest = await contests.contestById(me.contest_id);
+  // Nothing of the challenges shows before the contest starts.
+  if (now < new Date(toIso(contest.starts_at)!)) return [];
   const rows = await contests.listChallengeRows(contest.id);
   const values = await scoreboards.challengeValues(contest.id);
   const { solved, unlocked } = me.team_id
@@ -25,6 +27,7 @@ export async function publicChallengeList(
   const solvedRefs = new Set(
     rows.filter(r => solved.has(r.id)).map(r => r.entity_ref),
   );
+  const nameOf = new Map(rows.map(r => [r.entity_ref, r.name]));
   return rows
     .filter(
       r =>
@@ -48,7 +51,12 @@ export async function publicChallengeList(
         solves: values.get(r.id)?.solves ?? 0,
         solved: solved.has(r.id),
         locked,
-        requires: locked ? requires : [],
+        // What unlocks it, by challenge name (the entity ref if not in this contest).
+        requires: locked
+          ? requires
+              .filter(ref => !solvedRefs.has(ref))
+              .map(ref => nameOf.get(ref) ?? ref)
+          : [],
         description: locked ? '' : r.description,
         attachments: locked
           ? []

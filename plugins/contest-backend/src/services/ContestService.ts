@@ -19,6 +19,10 @@ import {
   type ChallengeHint,
   type ChallengeScoring,
 } from '@flagstage/plugin-challenge-common';
+import type {
+  Contest,
+  ContestScoringDefaults,
+} from '@flagstage/plugin-contest-common';
 import {
   checkFlag,
   dynamicFlag,
@@ -38,6 +42,12 @@ import {
 
 /** A dummy hash so that logging in as an unknown user costs as much as a wrong password. */
 const DUMMY_HASH_PROMISE = hashPassword(randomBytes(16).toString('hex'));
+
+/** How long the submission path trusts its copy of a contest's challenges. */
+const CHALLENGE_CACHE_MS = 2000;
+
+/** The submission_windows row that counts a team's attempts on a challenge over the whole contest. */
+const TOTAL_ATTEMPTS_WINDOW = -1;
 
 /** 429 for submissions over the per-team, per-challenge rate. */
 export class TooManySubmissionsError extends Error {
@@ -59,22 +69,11 @@ export type ContestInput = {
   registrationCode?: string | null;
   submissionRatePerMinute?: number;
   maxAttempts?: number | null;
+  scoringDefaults?: ContestScoringDefaults;
 };
 
-/** What admins see of a contest: everything but secrets. */
-export type ContestView = {
-  id: string;
-  slug: string;
-  name: string;
-  startsAt: string;
-  endsAt: string;
-  freezeAt: string | null;
-  divisions: string[];
-  teamSizeLimit: number;
-  registration: 'open' | 'closed' | 'invite';
-  submissionRatePerMinute: number;
-  maxAttempts: number | null;
-};
+/** What admins see of a contest: everything but secrets (the shared `Contest` type). */
+export type ContestView = Contest;
 
 export type SubmitResult =
   | { outcome: 'correct' }
@@ -100,7 +99,33 @@ export function contestView(row: ContestRow): ContestView {
     registration: row.registration,
     submissionRatePerMinute: row.submission_rate_per_minute,
     maxAttempts: row.max_attempts,
+    scoringDefaults: JSON.parse(row.scoring_defaults || '{}'),
   };
+}
+
+/**
+ * The scoring a challenge is scored with in a contest: the entity's own
+ * `spec.scoring`, with the contest's defaults filling the parameters it
+ * leaves out (the entity always names its function).
+ */
+export function effectiveScoring(
+  entityScoring: string | ChallengeScoring,
+  contestDefaults: string | ContestScoringDefaults | null | undefined,
+): ChallengeScoring {
+  const own: ChallengeScoring =
+    typeof entityScoring === 'string'
+      ? JSON.parse(entityScoring)
+      : entityScoring;
+  const defaults: ContestScoringDefaults =
+    typeof contestDefaults === 'string'
+      ? JSON.parse(contestDefaults || '{}')
+      : contestDefaults ?? {};
+  const merged: ChallengeScoring = { ...own };
+  for (const key of ['value', 'initial', 'minimum', 'decay'] as const) {
+    if (merged[key] === undefined && defaults[key] !== undefined)
+      merged[key] = defaults[key];
+  }
+  return merged;
 }
 
 function parseTime(value: string, field: string): Date {
@@ -179,6 +204,8 @@ export class ContestService {
       columns.submission_rate_per_minute = input.submissionRatePerMinute;
     if (input.maxAttempts !== undefined)
       columns.max_attempts = input.maxAttempts;
+    if (input.scoringDefaults !== undefined)
+      columns.scoring_defaults = JSON.stringify(input.scoringDefaults);
     if (input.registrationCode !== undefined) {
       columns.registration_code_hash = input.registrationCode
         ? sha256Hex(input.registrationCode)
@@ -202,7 +229,7 @@ export class ContestService {
       team_size_limit: input.teamSizeLimit ?? 4,
       submission_rate_per_minute: input.submissionRatePerMinute ?? 10,
       max_attempts: input.maxAttempts ?? null,
-      scoring_defaults: '{}',
+      scoring_defaults: JSON.stringify(input.scoringDefaults ?? {}),
       flag_secret: randomBytes(32).toString('hex'),
       created_at: new Date().toISOString(),
       ...this.contestColumns(input),
@@ -228,7 +255,66 @@ export class ContestService {
     return contestView(await this.contestRow(slug));
   }
 
+  /** Deletes a contest and everything in it (teams, contestants, solves). */
+  async deleteContest(slug: string): Promise<void> {
+    const contest = await this.contestRow(slug);
+    await this.db.transaction(async tx => {
+      // Explicit order: SQLite only cascades with foreign keys enabled.
+      const challengeIds = tx('contest_challenges')
+        .where({ contest_id: contest.id })
+        .select('id');
+      const teamIds = tx('teams')
+        .where({ contest_id: contest.id })
+        .select('id');
+      const contestantIds = tx('contestants')
+        .where({ contest_id: contest.id })
+        .select('id');
+      await tx('submission_windows').whereIn('team_id', teamIds).delete();
+      await tx('hint_unlocks').whereIn('challenge_id', challengeIds).delete();
+      for (const table of [
+        'flag_incidents',
+        'solves',
+        'submissions',
+        'announcements',
+      ]) {
+        await tx(table).where({ contest_id: contest.id }).delete();
+      }
+      await tx('contestant_sessions')
+        .whereIn('contestant_id', contestantIds)
+        .delete();
+      await tx('contestants').where({ contest_id: contest.id }).delete();
+      await tx('teams').where({ contest_id: contest.id }).delete();
+      await tx('contest_challenges').where({ contest_id: contest.id }).delete();
+      await tx('contests').where({ id: contest.id }).delete();
+    });
+    this.forgetChallenges(contest.id);
+  }
+
   // -------------------------------------------------------------- challenges
+
+  /** Removes a challenge from a contest; refused once a team solved it (hide it instead). */
+  async detachChallenge(slug: string, name: string): Promise<void> {
+    const contest = await this.contestRow(slug);
+    const challenge = await this.challengeByName(contest.id, name);
+    await this.db.transaction(async tx => {
+      const solves = await tx('solves')
+        .where({ challenge_id: challenge.id })
+        .count({ n: '*' });
+      if (Number(solves[0].n) > 0) {
+        throw new ConflictError(
+          `"${name}" has solves; hide it instead of removing it`,
+        );
+      }
+      await tx('submission_windows')
+        .where({ challenge_id: challenge.id })
+        .delete();
+      await tx('hint_unlocks').where({ challenge_id: challenge.id }).delete();
+      await tx('flag_incidents').where({ challenge_id: challenge.id }).delete();
+      await tx('submissions').where({ challenge_id: challenge.id }).delete();
+      await tx('contest_challenges').where({ id: challenge.id }).delete();
+    });
+    this.forgetChallenges(contest.id);
+  }
 
   /** Attaches (or re-syncs) a Challenge entity; solves survive re-syncs. */
   async attachChallenge(
@@ -294,6 +380,7 @@ export class ContestService {
       })
       .onConflict(['contest_id', 'entity_ref'])
       .merge({ ...synced, ...visibility });
+    this.forgetChallenges(contest.id);
     return (await this.db<ContestChallengeRow>('contest_challenges')
       .where({ contest_id: contest.id, entity_ref: entityRef })
       .first())!;
@@ -328,6 +415,37 @@ export class ContestService {
     return { updated, missing };
   }
 
+  /**
+   * A contest's challenges by name from a short-lived in-process cache (the
+   * submission path reads them on every request). Changes made here clear it;
+   * other replicas see changes within CHALLENGE_CACHE_MS.
+   */
+  private readonly challengeCache = new Map<
+    string,
+    { at: number; byName: Map<string, ContestChallengeRow> }
+  >();
+
+  async cachedChallenge(
+    contestId: string,
+    name: string,
+  ): Promise<ContestChallengeRow> {
+    const cached = this.challengeCache.get(contestId);
+    if (cached && Date.now() - cached.at < CHALLENGE_CACHE_MS) {
+      const row = cached.byName.get(name);
+      if (row) return row;
+    }
+    const rows = await this.listChallengeRows(contestId);
+    const byName = new Map(rows.map(r => [r.name, r]));
+    this.challengeCache.set(contestId, { at: Date.now(), byName });
+    const row = byName.get(name);
+    if (!row) throw new NotFoundError(`No challenge "${name}" in this contest`);
+    return row;
+  }
+
+  private forgetChallenges(contestId: string) {
+    this.challengeCache.delete(contestId);
+  }
+
   async listChallengeRows(contestId: string): Promise<ContestChallengeRow[]> {
     return this.db('contest_challenges')
       .where({ contest_id: contestId })
@@ -342,6 +460,18 @@ export class ContestService {
       .where({ contest_id: contestId, name })
       .first();
     if (!row) throw new NotFoundError(`No challenge "${name}" in this contest`);
+    return row;
+  }
+
+  async challengeByRef(
+    contestId: string,
+    entityRef: string,
+  ): Promise<ContestChallengeRow> {
+    const row = await this.db<ContestChallengeRow>('contest_challenges')
+      .where({ contest_id: contestId, entity_ref: entityRef })
+      .first();
+    if (!row)
+      throw new NotFoundError(`No challenge ${entityRef} in this contest`);
     return row;
   }
 
@@ -536,12 +666,13 @@ export class ContestService {
 
   async listTeams(contestId: string, query?: string): Promise<TeamRow[]> {
     const q = this.db<TeamRow>('teams').where({ contest_id: contestId });
-    if (query)
-      q.andWhere(
-        'name_key',
-        'like',
-        `%${query.toLocaleLowerCase('en-US').replace(/[%_\\]/g, '\\$&')}%`,
-      );
+    if (query) {
+      // Wildcards in the query are literal; SQLite needs the ESCAPE clause spelled out.
+      const pattern = `%${query
+        .toLocaleLowerCase('en-US')
+        .replace(/[%_\\]/g, '\\$&')}%`;
+      q.andWhereRaw(`?? LIKE ? ESCAPE '\\'`, ['name_key', pattern]);
+    }
     return q.orderBy('name_key').limit(500);
   }
 
@@ -555,7 +686,11 @@ export class ContestService {
     now: Date,
   ) {
     const releaseAt = toIso(challenge.release_at);
-    if (toBool(challenge.hidden) || (releaseAt && new Date(releaseAt) > now)) {
+    if (
+      toBool(challenge.hidden) ||
+      (releaseAt && new Date(releaseAt) > now) ||
+      now < new Date(toIso(contest.starts_at)!)
+    ) {
       throw new NotFoundError(
         `No challenge "${challenge.name}" in this contest`,
       );
@@ -586,18 +721,28 @@ export class ContestService {
     submission: string,
     now = new Date(),
   ): Promise<SubmitResult> {
-    const me = await this.contestant(contestantId);
-    if (!me.team_id) throw new NotAllowedError('Join a team before submitting');
-    const contest = await this.contestById(me.contest_id);
-    const team = await this.team(me.team_id);
-    if (toBool(team.banned)) throw new NotAllowedError('Your team is banned');
+    // One query for who is submitting: contestant, team and contest.
+    const ctx = await this.db('contestants as p')
+      .join('contests as c', 'c.id', 'p.contest_id')
+      .leftJoin('teams as t', 't.id', 'p.team_id')
+      .where('p.id', contestantId)
+      .first('c.*', 'p.team_id as me_team_id', 't.banned as me_team_banned');
+    if (!ctx) throw new NotFoundError('No such contestant');
+    if (!ctx.me_team_id)
+      throw new NotAllowedError('Join a team before submitting');
+    if (toBool(ctx.me_team_banned))
+      throw new NotAllowedError('Your team is banned');
+    const { me_team_id: teamId, me_team_banned: _banned, ...contestRow } = ctx;
+    const contest = contestRow as ContestRow;
+    const team = { id: teamId as string };
+    const me = { id: contestantId };
     if (
       now < new Date(toIso(contest.starts_at)!) ||
       now >= new Date(toIso(contest.ends_at)!)
     ) {
       throw new NotAllowedError('The contest is not running');
     }
-    const challenge = await this.challengeByName(contest.id, challengeName);
+    const challenge = await this.cachedChallenge(contest.id, challengeName);
     await this.assertChallengeOpen(contest, challenge, team.id, now);
 
     await this.takeSubmissionSlot(contest, team.id, challenge.id, now);
@@ -657,7 +802,34 @@ export class ContestService {
     challengeId: string,
     now: Date,
   ) {
-    const windowStart = Math.floor(now.getTime() / 60000);
+    const count = await this.countUp(
+      teamId,
+      challengeId,
+      Math.floor(now.getTime() / 60000),
+    );
+    if (count > contest.submission_rate_per_minute) {
+      throw new TooManySubmissionsError(
+        60 - Math.floor((now.getTime() % 60000) / 1000),
+      );
+    }
+    if (contest.max_attempts) {
+      const attempts = await this.countUp(
+        teamId,
+        challengeId,
+        TOTAL_ATTEMPTS_WINDOW,
+      );
+      if (attempts > contest.max_attempts) {
+        throw new NotAllowedError('No attempts left for this challenge');
+      }
+    }
+  }
+
+  /** Atomically adds one to a (team, challenge, window) counter and returns the new count. */
+  private async countUp(
+    teamId: string,
+    challengeId: string,
+    windowStart: number,
+  ): Promise<number> {
     const [row] = await this.db('submission_windows')
       .insert({
         team_id: teamId,
@@ -668,20 +840,7 @@ export class ContestService {
       .onConflict(['team_id', 'challenge_id', 'window_start'])
       .merge({ count: this.db.raw('?? + 1', ['submission_windows.count']) })
       .returning('count');
-    const count = Number(typeof row === 'object' ? row.count : row);
-    if (count > contest.submission_rate_per_minute) {
-      throw new TooManySubmissionsError(
-        60 - Math.floor((now.getTime() % 60000) / 1000),
-      );
-    }
-    if (contest.max_attempts) {
-      const attempts = await this.db('submissions')
-        .where({ team_id: teamId, challenge_id: challengeId })
-        .count({ n: '*' });
-      if (Number(attempts[0].n) >= contest.max_attempts) {
-        throw new NotAllowedError('No attempts left for this challenge');
-      }
-    }
+    return Number(typeof row === 'object' ? row.count : row);
   }
 
   /** A wrong submission that is another team's dynamic flag is a shared-flag incident. */
@@ -732,6 +891,40 @@ export class ContestService {
     }
   }
 
+  // -------------------------------------------------------------- instances
+
+  /**
+   * Who may run an instance of this challenge now: a contestant in a team
+   * that is not banned, while the contest runs, on a challenge open to the
+   * team. Returns what the deployment plugin needs.
+   */
+  async instanceContext(
+    contestantId: string,
+    challengeName: string,
+    now = new Date(),
+  ) {
+    const me = await this.contestant(contestantId);
+    if (!me.team_id) throw new NotAllowedError('Join a team first');
+    const contest = await this.contestById(me.contest_id);
+    const team = await this.team(me.team_id);
+    if (toBool(team.banned)) throw new NotAllowedError('Your team is banned');
+    if (
+      now < new Date(toIso(contest.starts_at)!) ||
+      now >= new Date(toIso(contest.ends_at)!)
+    )
+      throw new NotAllowedError('The contest is not running');
+    const challenge = await this.challengeByName(contest.id, challengeName);
+    await this.assertChallengeOpen(contest, challenge, team.id, now);
+    if (challenge.type !== 'instanced')
+      throw new InputError(`"${challenge.name}" has no instances`);
+    return {
+      contestId: contest.id,
+      teamId: team.id,
+      challengeRef: challenge.entity_ref,
+      contestantId: me.id,
+    };
+  }
+
   // ------------------------------------------------------------------ hints
 
   /** Unlocks a hint once per team; concurrent unlocks charge once (primary key). */
@@ -744,6 +937,10 @@ export class ContestService {
     const me = await this.contestant(contestantId);
     if (!me.team_id) throw new NotAllowedError('Join a team first');
     const contest = await this.contestById(me.contest_id);
+    if (now >= new Date(toIso(contest.ends_at)!))
+      throw new NotAllowedError('The contest has ended');
+    const team = await this.team(me.team_id);
+    if (toBool(team.banned)) throw new NotAllowedError('Your team is banned');
     const challenge = await this.challengeByName(contest.id, challengeName);
     await this.assertChallengeOpen(contest, challenge, me.team_id, now);
     const hints: ChallengeHint[] = JSON.parse(challenge.hints);
@@ -924,10 +1121,6 @@ export class ContestService {
       challenge.entity_ref,
       dynamicFlagSpec.prefix,
     );
-  }
-
-  parseScoring(row: ContestChallengeRow): ChallengeScoring {
-    return JSON.parse(row.scoring);
   }
 }
 

@@ -30,6 +30,8 @@ export function dynamicFlag(
   challengeRef: string,
   prefix: string,
 ): string {
+  if (teamId.includes('|'))
+    throw new Error('team id must not contain the | separator');
   const mac = createHmac('sha256', contestSecret)
     .update(`${teamId}|${challengeRef}`, 'utf8')
     .digest('hex')

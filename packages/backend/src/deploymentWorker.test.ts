@@ -1,0 +1,239 @@
+import net from 'node:net';
+import path from 'node:path';
+import request from 'supertest';
+import Router from 'express-promise-router';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import deploymentPlugin from '@flagstage/plugin-deployment-backend';
+import deploymentWorkerPlugin from '@flagstage/plugin-deployment-worker';
+
+jest.setTimeout(60_000);
+
+const fixtures = path.resolve(
+  __dirname,
+  '../../../plugins/deployment-worker/src/__fixtures__',
+);
+const challenge = (name: string, args: string[]) => ({
+  apiVersion: 'flagstage.io/v1alpha1',
+  kind: 'Challenge',
+  metadata: {
+    name,
+    namespace: 'default',
+    annotations: {
+      'backstage.io/managed-by-location': `file:${path.join(
+        fixtures,
+        'catalog-info.yaml',
+      )}`,
+    },
+  },
+  spec: {
+    owner: 'group:default/ctf-authors',
+    category: 'web',
+    type: 'instanced',
+    difficulty: 'easy',
+    scoring: { function: 'static', value: 100 },
+    flags: [{ kind: 'dynamic', prefix: 'flagstage' }],
+    runtime: {
+      protocol: 'http',
+      port: 3333,
+      local: { command: ['node', 'tiny-server.mjs', ...args] },
+    },
+  },
+});
+
+/** Stands in for the contest plugin's runtime API (the FLAG of a team's instance). */
+const fakeContest = createBackendPlugin({
+  pluginId: 'contest',
+  register(env) {
+    env.registerInit({
+      deps: {
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+      },
+      async init({ httpRouter, httpAuth }) {
+        const router = Router();
+        router.get('/runtime/env', async (req, res) => {
+          await httpAuth.credentials(req, { allow: ['service'] });
+          res.json({ env: { FLAG: `flagstage{${req.query.teamId}}` } });
+        });
+        httpRouter.use(router);
+      },
+    });
+  },
+});
+
+const answers = (target: string) =>
+  new Promise<boolean>(resolve => {
+    const [host, port] = target.split(':');
+    const s = net.connect(Number(port), host);
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+  });
+
+async function eventually<T>(
+  fn: () => Promise<T>,
+  ok: (t: T) => boolean,
+  ms = 20_000,
+): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (ok(v) || Date.now() > deadline) return v;
+    await new Promise(r => setTimeout(r, 100));
+  }
+}
+
+describe('deployment worker with the local driver', () => {
+  let server: any;
+  beforeAll(async () => {
+    const backend = await startTestBackend({
+      features: [
+        mockServices.httpAuth.factory({
+          defaultCredentials: mockCredentials.none(),
+        }),
+        mockServices.rootConfig.factory({
+          data: {
+            deployment: {
+              queue: { deliveryLimit: 2 },
+              gateway: {
+                keys: [
+                  { kid: 'k', secret: Buffer.alloc(32, 3).toString('base64') },
+                ],
+              },
+            },
+            deploymentWorker: { concurrency: 2, startTimeoutSeconds: 5 },
+          },
+        }),
+        catalogServiceMock.factory({
+          entities: [
+            challenge('quick', ['100']),
+            challenge('slow', ['2500']),
+            challenge('broken', ['0', 'crash']),
+          ] as any,
+        }),
+        fakeContest,
+        deploymentPlugin,
+        deploymentWorkerPlugin,
+      ],
+    });
+    server = backend.server;
+  });
+
+  const api = (method: 'get' | 'post', url: string, body?: object) =>
+    (request(server) as any)
+      [method](`/api/deployment${url}`)
+      .set('Authorization', mockCredentials.service.header())
+      .send(body);
+  const start = async (team: string, name: string) => {
+    const res = await api('post', '/instances', {
+      contestId: 'c1',
+      teamId: team,
+      challengeRef: `challenge:default/${name}`,
+    });
+    expect(res.status).toBe(202);
+    return res.body.id as string;
+  };
+  const status = (id: string): Promise<any> =>
+    api('get', `/instances/${id}?access=true`).then((r: any) => r.body);
+  const internal = (id: string): Promise<any> =>
+    api('get', `/internal/instances/${id}`).then((r: any) => r.body);
+
+  it('deploys, serves with the team’s FLAG, and stops leaving nothing running', async () => {
+    const id = await start('t1', 'quick');
+    const running = await eventually(
+      () => status(id),
+      s => s.state === 'RUNNING',
+    );
+    expect(running.state).toBe('RUNNING');
+    expect(running.access.url).toContain(`${id}.gateway.localhost`);
+    const { endpoint } = await internal(id);
+    expect(await (await fetch(`http://${endpoint}/`)).text()).toBe(
+      'ok with flag',
+    );
+    await api('post', `/instances/${id}/stop`);
+    const stopped = await eventually(
+      () => status(id),
+      s => s.state === 'STOPPED',
+    );
+    expect(stopped.state).toBe('STOPPED');
+    expect(await answers(endpoint)).toBe(false);
+    const timeline = await api('get', `/instances/${id}/transitions`);
+    expect(timeline.body.items.map((t: any) => t.to)).toEqual([
+      'REQUESTED',
+      'QUEUED',
+      'DEPLOYING',
+      'RUNNING',
+      'STOPPING',
+      'STOPPED',
+    ]);
+  });
+
+  it('a stop during the deploy ends STOPPED with nothing left running', async () => {
+    const id = await start('t2', 'slow');
+    await eventually(
+      () => status(id),
+      s => s.state === 'DEPLOYING',
+    );
+    await api('post', `/instances/${id}/stop`);
+    const ended = await eventually(
+      () => status(id),
+      s => ['STOPPED', 'FAILED'].includes(s.state),
+    );
+    expect(ended.state).toBe('STOPPED');
+    // Give a late start every chance to come up, then check nothing answers on its port.
+    await new Promise(r => setTimeout(r, 3000));
+    const output = await api('get', `/instances/${id}/output`);
+    const started = output.body.items.map((l: any) => l.line).join('\n');
+    // Whatever was started (if the stop came before the spawn, nothing) no longer answers.
+    for (const [, port] of started.matchAll(/on 127\.0\.0\.1:(\d+)/g)) {
+      expect(await answers(`127.0.0.1:${port}`)).toBe(false);
+    }
+    expect((await status(id)).state).toBe('STOPPED');
+  });
+
+  it('retries a failing deploy, then dead-letters it and fails the instance with the reason', async () => {
+    const id = await start('t3', 'broken');
+    const failed = await eventually(
+      () => status(id),
+      s => s.state === 'FAILED',
+    );
+    expect(failed.state).toBe('FAILED');
+    expect(failed.failureReason).toMatch(
+      /failed after repeated attempts: process exited with code 3/,
+    );
+    // The slot is free again.
+    const again = await api('post', '/instances', {
+      contestId: 'c1',
+      teamId: 't3',
+      challengeRef: 'challenge:default/quick',
+    });
+    expect(again.status).toBe(202);
+  });
+
+  it('refuses users without permission and answers 404/400 clearly', async () => {
+    expect(
+      (await request(server).get('/api/deployment/instances')).status,
+    ).toBe(401);
+    expect((await api('get', '/instances/nope')).status).toBe(404);
+    expect((await api('post', '/instances', { contestId: 'c1' })).status).toBe(
+      400,
+    );
+    const notInstanced = await api('post', '/instances', {
+      contestId: 'c1',
+      teamId: 't9',
+      challengeRef: 'challenge:default/missing',
+    });
+    expect(notInstanced.status).toBe(404);
+  });
+});

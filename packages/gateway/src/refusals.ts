@@ -1,0 +1,84 @@
+import type { AccessRefusal } from './accessControl';
+import type { CapRefusal } from './connectionCaps';
+
+/** The one catalogue of what a refused client is told. Never echoes the token. */
+export const REFUSALS: Record<
+  | AccessRefusal
+  | CapRefusal
+  | 'unknown_host'
+  | 'rate_limited'
+  | 'body_too_large'
+  | 'upstream_unreachable'
+  | 'draining',
+  { status: number; message: string }
+> = {
+  missing_token: {
+    status: 401,
+    message: 'Open this instance through the link on the contest page.',
+  },
+  malformed: {
+    status: 401,
+    message:
+      'This access link is not valid. Open the instance again from the contest page.',
+  },
+  oversized: {
+    status: 401,
+    message:
+      'This access link is not valid. Open the instance again from the contest page.',
+  },
+  unsupported_version: {
+    status: 401,
+    message:
+      'This access link is from an older version. Open the instance again from the contest page.',
+  },
+  unknown_kid: {
+    status: 401,
+    message:
+      'This access link is no longer valid. Open the instance again from the contest page.',
+  },
+  bad_signature: {
+    status: 401,
+    message:
+      'This access link is not valid. Open the instance again from the contest page.',
+  },
+  bad_claims: {
+    status: 401,
+    message:
+      'This access link is not valid. Open the instance again from the contest page.',
+  },
+  expired: {
+    status: 401,
+    message:
+      'This access link has expired. Open the instance again from the contest page.',
+  },
+  wrong_protocol: {
+    status: 403,
+    message: 'This link is for another kind of connection.',
+  },
+  wrong_instance: {
+    status: 403,
+    message: 'This link belongs to another instance.',
+  },
+  revoked: {
+    status: 403,
+    message: 'Access to this instance has been revoked.',
+  },
+  revocations_unavailable: {
+    status: 503,
+    message: 'The gateway cannot check access right now; try again shortly.',
+  },
+  unknown_host: { status: 404, message: 'No instance here.' },
+  rate_limited: { status: 429, message: 'Too many requests; slow down.' },
+  body_too_large: { status: 413, message: 'The request body is too large.' },
+  upstream_unreachable: {
+    status: 502,
+    message: 'The instance is not answering (it may be starting or stopped).',
+  },
+  draining: { status: 503, message: 'The gateway is restarting; try again.' },
+  total: {
+    status: 503,
+    message: 'The gateway is at its connection limit; try again shortly.',
+  },
+  per_ip: { status: 429, message: 'Too many connections from your address.' },
+  per_token: { status: 429, message: 'Too many connections with this link.' },
+};

@@ -1,0 +1,6 @@
+/**
+ * A Kubernetes API simulator for tests — not a runtime.
+ *
+ * @packageDocumentation
+ */
+export {};

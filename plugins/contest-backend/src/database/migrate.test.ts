@@ -1,0 +1,91 @@
+import {
+  createTestDatabase,
+  testDatabaseEngines,
+  type TestDatabase,
+} from '@flagstage/test-utils';
+import { migrationsDir } from './migrate';
+
+const TABLES = [
+  'contests',
+  'contest_challenges',
+  'teams',
+  'contestants',
+  'contestant_sessions',
+  'submissions',
+  'solves',
+  'submission_windows',
+  'hint_unlocks',
+  'announcements',
+  'flag_incidents',
+];
+
+describe.each(testDatabaseEngines())('contest migrations on %s', engine => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase(engine);
+  }, 30_000);
+  afterAll(() => db?.destroy());
+
+  it('migrates up, down to nothing, and up again', async () => {
+    const { knex } = db;
+    await knex.migrate.latest({ directory: migrationsDir });
+    for (const table of TABLES) {
+      expect({ table, exists: await knex.schema.hasTable(table) }).toEqual({
+        table,
+        exists: true,
+      });
+    }
+    const [, pending] = await knex.migrate.list({ directory: migrationsDir });
+    expect(pending).toEqual([]);
+
+    await knex.migrate.rollback({ directory: migrationsDir }, true);
+    for (const table of TABLES) {
+      expect(await knex.schema.hasTable(table)).toBe(false);
+    }
+
+    await knex.migrate.latest({ directory: migrationsDir });
+    expect(await knex.schema.hasTable('solves')).toBe(true);
+  });
+
+  it('holds one solve per team and challenge by a unique constraint', async () => {
+    const { knex } = db;
+    await knex.migrate.latest({ directory: migrationsDir });
+    const now = new Date().toISOString();
+    await knex('contests').insert({
+      id: 'c1',
+      slug: 'c1',
+      name: 'C',
+      starts_at: now,
+      ends_at: now,
+      flag_secret: 'x',
+    });
+    await knex('contest_challenges').insert({
+      id: 'ch1',
+      contest_id: 'c1',
+      entity_ref: 'challenge:default/a',
+      name: 'a',
+      title: 'A',
+      category: 'web',
+      difficulty: 'easy',
+      type: 'static',
+      scoring: '{}',
+      flags: '[]',
+    });
+    await knex('teams').insert({
+      id: 't1',
+      contest_id: 'c1',
+      name: 'T',
+      name_key: 't',
+      invite_code: 'code-1',
+    });
+    const solve = {
+      contest_id: 'c1',
+      challenge_id: 'ch1',
+      team_id: 't1',
+      contestant_id: 'p1',
+      solved_at: now,
+    };
+    await knex('solves').insert(solve);
+    await expect(knex('solves').insert(solve)).rejects.toThrow(/unique/i);
+  });
+});

@@ -1,0 +1,16 @@
+/**
+ * Flagstage deployment backend: instances, their state and the job publisher.
+ *
+ * @packageDocumentation
+ */
+export { deploymentPlugin as default } from './plugin';
+export {
+  readDeploymentConfig,
+  deploymentConfigProblems,
+  type DeploymentConfig,
+} from './config';
+/** The view types live in deployment-common; re-exported for existing importers. */
+export type {
+  InstanceAccess,
+  InstanceView,
+} from '@flagstage/plugin-deployment-common';

@@ -1,0 +1,95 @@
+import {
+  coreServices,
+  createBackendPlugin,
+  resolvePackagePath,
+} from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { instancePermissions } from '@flagstage/plugin-deployment-common';
+import { jobQueueServiceRef } from '@flagstage/plugin-deployment-node';
+import { readDeploymentConfig } from './config';
+import { InstanceStore } from './database/InstanceStore';
+import { InstanceService } from './services/InstanceService';
+import { createRouter } from './router';
+
+/**
+ * The deployment plugin: the instance API, the instance state (source of
+ * truth), the publisher of deploy and stop jobs, and the expiry sweeper.
+ *
+ * @public
+ */
+export const deploymentPlugin = createBackendPlugin({
+  pluginId: 'deployment',
+  register(env) {
+    env.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        database: coreServices.database,
+        cache: coreServices.cache,
+        scheduler: coreServices.scheduler,
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        auth: coreServices.auth,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        lifecycle: coreServices.lifecycle,
+        catalog: catalogServiceRef,
+        queue: jobQueueServiceRef,
+      },
+      async init(deps) {
+        const settings = readDeploymentConfig(deps.config);
+        const db = await deps.database.getClient();
+        if (!deps.database.migrations?.skip) {
+          await db.migrate.latest({
+            directory: resolveMigrations(),
+          });
+        }
+        const store = new InstanceStore(db);
+        // One queue per backend process (a root service): in the embedded
+        // default the worker in the same process consumes what this publishes.
+        const queue = deps.queue;
+        const instances = new InstanceService(
+          store,
+          queue,
+          deps.cache,
+          settings,
+          deps.logger,
+          async ref =>
+            (await deps.catalog.getEntityByRef(ref, {
+              credentials: await deps.auth.getOwnServiceCredentials(),
+            })) ?? undefined,
+        );
+        deps.permissionsRegistry.addPermissions(instancePermissions);
+        await deps.scheduler.scheduleTask({
+          id: 'deployment-expiry-sweeper',
+          frequency: { seconds: 15 },
+          timeout: { seconds: 60 },
+          scope: 'global',
+          fn: async () => {
+            await instances.sweepExpired();
+          },
+        });
+        deps.httpRouter.use(
+          createRouter({
+            instances,
+            store,
+            queue,
+            httpAuth: deps.httpAuth,
+            permissions: deps.permissions,
+          }),
+        );
+        deps.httpRouter.addAuthPolicy({
+          path: '/health',
+          allow: 'unauthenticated',
+        });
+      },
+    });
+  },
+});
+
+function resolveMigrations() {
+  return resolvePackagePath(
+    '@flagstage/plugin-deployment-backend',
+    'migrations',
+  );
+}

@@ -1,0 +1,10 @@
+/**
+ * Flagstage instances: states, jobs, queue and runtime-driver contracts.
+ *
+ * @packageDocumentation
+ */
+export * from './instanceStates';
+export * from './jobs';
+export * from './runtimeDriver';
+export * from './permissions';
+export * from './instanceView';

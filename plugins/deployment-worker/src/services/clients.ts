@@ -1,0 +1,127 @@
+import type {
+  AuthService,
+  DiscoveryService,
+} from '@backstage/backend-plugin-api';
+import { ResponseError } from '@backstage/errors';
+import type {
+  InstanceState,
+  WorkflowStatus,
+} from '@flagstage/plugin-deployment-common';
+
+/** The instance row as the deployment backend's internal API returns it. */
+export type InstanceRecord = {
+  id: string;
+  contest_id: string;
+  team_id: string;
+  challenge_ref: string;
+  challenge_name: string;
+  state: InstanceState;
+  protocol: 'http' | 'tcp';
+  endpoint: string | null;
+  expires_at: string;
+  traceparent: string | null;
+};
+
+/** Calls another plugin of the same deployment with this plugin's service credentials. */
+export class PluginClient {
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly auth: AuthService,
+    private readonly targetPluginId: string,
+  ) {}
+
+  async fetch(
+    path: string,
+    init: { method?: string; body?: unknown; traceparent?: string } = {},
+  ) {
+    const base = await this.discovery.getBaseUrl(this.targetPluginId);
+    const { token } = await this.auth.getPluginRequestToken({
+      onBehalfOf: await this.auth.getOwnServiceCredentials(),
+      targetPluginId: this.targetPluginId,
+    });
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${token}`,
+    };
+    if (init.body !== undefined) headers['content-type'] = 'application/json';
+    if (init.traceparent) headers.traceparent = init.traceparent;
+    return fetch(`${base}${path}`, {
+      method: init.method ?? 'GET',
+      headers,
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    });
+  }
+}
+
+/** The deployment backend's internal API for the worker. */
+export class InstanceApi {
+  constructor(private readonly client: PluginClient) {}
+
+  async get(id: string): Promise<InstanceRecord> {
+    const res = await this.client.fetch(
+      `/internal/instances/${encodeURIComponent(id)}`,
+    );
+    if (!res.ok) throw await ResponseError.fromResponse(res);
+    return res.json();
+  }
+
+  /** Compare-and-set; false when the instance had moved on (409). */
+  async transition(
+    id: string,
+    from: InstanceState[],
+    to: InstanceState,
+    options: { reason?: string; endpoint?: string | null } = {},
+  ): Promise<{ ok: boolean; state: InstanceState }> {
+    const res = await this.client.fetch(
+      `/internal/instances/${encodeURIComponent(id)}/transition`,
+      {
+        method: 'POST',
+        body: { from, to, ...options },
+      },
+    );
+    if (res.status === 409)
+      return { ok: false, state: (await res.json()).state };
+    if (!res.ok) throw await ResponseError.fromResponse(res);
+    return { ok: true, state: (await res.json()).state };
+  }
+
+  /** Reports the start workflow's phase and node statuses (Kubernetes driver) for the portal. */
+  async workflow(id: string, status: WorkflowStatus): Promise<void> {
+    const res = await this.client.fetch(
+      `/internal/instances/${encodeURIComponent(id)}/workflow`,
+      { method: 'POST', body: status },
+    );
+    // 409: older than the observation already stored; nothing to do.
+    if (!res.ok && res.status !== 409)
+      throw await ResponseError.fromResponse(res);
+  }
+
+  async output(
+    id: string,
+    lines: { stream: string; line: string; at: string }[],
+  ) {
+    const res = await this.client.fetch(
+      `/internal/instances/${encodeURIComponent(id)}/output`,
+      {
+        method: 'POST',
+        body: { lines },
+      },
+    );
+    if (!res.ok) throw await ResponseError.fromResponse(res);
+  }
+}
+
+/** The contest plugin's runtime API: the environment (FLAG) of a team's instance. */
+export class ContestRuntimeApi {
+  constructor(private readonly client: PluginClient) {}
+
+  async env(
+    contestId: string,
+    teamId: string,
+    challengeRef: string,
+  ): Promise<Record<string, string>> {
+    const q = new URLSearchParams({ contestId, teamId, challengeRef });
+    const res = await this.client.fetch(`/runtime/env?${q}`);
+    if (!res.ok) throw await ResponseError.fromResponse(res);
+    return (await res.json()).env ?? {};
+  }
+}

@@ -1,0 +1,12 @@
+export {
+  deploymentApiRef,
+  type DeploymentApi,
+  type InstanceFilter,
+  type InstanceOutputLine,
+  type InstanceTransition,
+  type InstancePage,
+  type InstanceView,
+  type QueueSummary,
+  type WorkflowStatus,
+} from './DeploymentApi';
+export { DeploymentClient } from './DeploymentClient';

@@ -1,0 +1,2 @@
+export { gatewayAdminApiRef, type GatewayAdminApi } from './GatewayAdminApi';
+export { GatewayAdminClient } from './GatewayAdminClient';

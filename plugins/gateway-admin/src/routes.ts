@@ -1,0 +1,4 @@
+import { createRouteRef } from '@backstage/frontend-plugin-api';
+
+/** The Gateway page. @public */
+export const rootRouteRef = createRouteRef();

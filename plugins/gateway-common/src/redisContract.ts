@@ -1,0 +1,78 @@
+/**
+ * What the gateway and gateway-admin exchange through Redis. gateway-admin
+ * writes limits and revocations (its database is the source of truth) and
+ * publishes a change event; every gateway replica reads them at start, on
+ * each event, and on a periodic resync, and reports its live connections.
+ *
+ * @public
+ */
+export const GATEWAY_REDIS = Object.freeze({
+  /** String: JSON {@link GatewayLimits}. */
+  limitsKey: 'flagstage:gateway:limits',
+  /** Hash: field {@link revocationField} → JSON {@link GatewayRevocation}. */
+  revocationsKey: 'flagstage:gateway:revocations',
+  /** Pub/sub channel: JSON {@link GatewayChangeEvent}. */
+  changesChannel: 'flagstage:gateway:changes',
+  /** String per replica: JSON {@link GatewayConnectionsReport}, with a TTL. */
+  connectionsKeyPrefix: 'flagstage:gateway:connections:',
+  /** How often replicas report, and how long a report lives. */
+  reportIntervalMs: 5000,
+  reportTtlSeconds: 15,
+});
+
+/** What a revocation targets. @public */
+export type GatewayRevocationScope = 'instance' | 'team' | 'token';
+
+/** One revocation; `value` is an instance id, a team id, or a {@link gatewayTokenId}. @public */
+export type GatewayRevocation = {
+  scope: GatewayRevocationScope;
+  value: string;
+  reason?: string;
+  /** ISO time it was made. */
+  at: string;
+  /** Who made it (a Backstage user ref). */
+  by?: string;
+};
+
+/** The field a revocation is stored under in the revocations hash. @public */
+export function revocationField(
+  scope: GatewayRevocationScope,
+  value: string,
+): string {
+  return `${scope}:${value}`;
+}
+
+/** Published on {@link GATEWAY_REDIS}.changesChannel after a change. @public */
+export type GatewayChangeEvent = { type: 'limits' } | { type: 'revocations' };
+
+/** One live connection (or HTTP session's recent activity) a replica reports. @public */
+export type GatewayLiveConnection = {
+  id: string;
+  proto: 'http' | 'tcp' | 'ws-tcp' | 'ws';
+  iid: string;
+  team: string;
+  chal: string;
+  clientIp: string;
+  tokenId: string;
+  /** ISO time it opened. */
+  since: string;
+  bytesIn: number;
+  bytesOut: number;
+};
+
+/** A replica's report. @public */
+export type GatewayConnectionsReport = {
+  replica: string;
+  at: string;
+  connections: GatewayLiveConnection[];
+};
+
+/**
+ * When Redis is unreachable, a gateway keeps the last limits it knew. For
+ * revocations it either keeps enforcing the last known list and accepts
+ * everything else (`open`, the default: contests keep running) or refuses
+ * every new connection (`closed`).
+ *
+ * @public
+ */
+export type RevocationFailureMode = 'open' | 'closed';

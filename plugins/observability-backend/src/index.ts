@@ -1,0 +1,6 @@
+/**
+ * Logs backend.
+ *
+ * @packageDocumentation
+ */
+export {};

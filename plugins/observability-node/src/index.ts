@@ -1,0 +1,6 @@
+/**
+ * Shared observability plumbing.
+ *
+ * @packageDocumentation
+ */
+export {};

@@ -1,0 +1,6 @@
+/**
+ * Portal logs views.
+ *
+ * @packageDocumentation
+ */
+export {};
