@@ -1,5 +1,6 @@
 import type { Challenge } from '../lib/api';
 import { href, navigate } from '../lib/router';
+import { LockIcon } from './LockIcon';
 
 function titleOf(name: string, all: Challenge[]) {
   return all.find(c => c.name === name)?.title ?? name;
@@ -57,7 +58,7 @@ export function Board({ challenges }: { challenges: Challenge[] }) {
                     {c.solved && <span className="badge ok">✓ Solved</span>}
                     {c.locked && (
                       <span className="badge lock">
-                        🔒 Solve{' '}
+                        <LockIcon /> Solve{' '}
                         {c.requires.map(r => titleOf(r, challenges)).join(', ')}{' '}
                         to unlock
                       </span>

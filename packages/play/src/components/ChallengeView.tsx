@@ -4,6 +4,7 @@ import { Hints } from './Hints';
 import { InstancePanel } from './InstancePanel';
 import { Markdown } from './Markdown';
 import { SubmitFlag } from './SubmitFlag';
+import { LockIcon } from './LockIcon';
 
 /** One challenge: description, attachments, hints, instance, flag form. */
 export function ChallengeView(props: {
@@ -51,7 +52,8 @@ export function ChallengeView(props: {
       </header>
       {c.locked ? (
         <p className="card banner" role="note">
-          🔒 Locked. Solve {requires.join(', ')} to unlock this challenge.
+          <LockIcon /> Locked. Solve {requires.join(', ')} to unlock this
+          challenge.
         </p>
       ) : (
         <>
