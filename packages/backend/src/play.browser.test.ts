@@ -44,6 +44,19 @@ if (!ready) {
 }
 const describeIfReady = ready ? describe : describe.skip;
 
+/** axe-core's WCAG 2 A/AA violations on the page as it is now (contrast included). */
+async function accessibilityViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  const violations: { id: string; help: string; nodes: unknown[] }[] =
+    await page.evaluate(async () => {
+      const result = await (window as any).axe.run(document, {
+        runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] },
+      });
+      return result.violations;
+    });
+  return violations.map(v => `${v.id}: ${v.help} (${v.nodes.length})`);
+}
+
 async function freePort(): Promise<number> {
   return new Promise(resolve => {
     const s = net.createServer();
@@ -221,6 +234,21 @@ describeIfReady('the contestant app in Chromium', () => {
       fullPage: true,
     });
 
+    expect(await accessibilityViolations(alice.page)).toEqual([]);
+
+    // On a phone: nothing wider than the screen.
+    await alice.page.setViewportSize({ width: 390, height: 844 });
+    expect(
+      await alice.page.evaluate(
+        () => document.documentElement.scrollWidth <= window.innerWidth,
+      ),
+    ).toBe(true);
+    await alice.page.screenshot({
+      path: path.join(screenshots, 'board-phone.png'),
+      fullPage: true,
+    });
+    await alice.page.setViewportSize({ width: 1280, height: 900 });
+
     // Bob watches the scoreboard: nobody has points yet.
     await bob.page.getByRole('link', { name: 'Scoreboard' }).click();
     await bob.page.getByRole('heading', { name: 'Scoreboard' }).waitFor();
@@ -241,6 +269,7 @@ describeIfReady('the contestant app in Chromium', () => {
       path: path.join(screenshots, 'challenge-running.png'),
       fullPage: true,
     });
+    expect(await accessibilityViolations(alice.page)).toEqual([]);
 
     // Open it through the gateway (a new tab), and find the flag: the jar
     // trusts a client-side session cookie.
@@ -304,6 +333,7 @@ describeIfReady('the contestant app in Chromium', () => {
       path: path.join(screenshots, 'scoreboard.png'),
       fullPage: true,
     });
+    expect(await accessibilityViolations(bob.page)).toEqual([]);
 
     // Alice stops her instance; the panel says so and the gateway refuses.
     await alice.page.getByRole('button', { name: 'Stop instance' }).click();
