@@ -3,9 +3,48 @@ export interface Config {
   deploymentWorker?: {
     /** Deploys in flight at once (the prefetch). Default: 4 */
     concurrency?: number;
-    /** Runtime driver: `local` (child processes; embedded default). Default: local */
-    driver?: string;
+    /**
+     * Runtime driver: `local` (child processes; the embedded default) or
+     * `kubernetes` (Argo Workflows on a cluster; production). Default: local
+     */
+    driver?: 'local' | 'kubernetes';
     /** Seconds a local instance has to open its port. Default: 30 */
     startTimeoutSeconds?: number;
+    /** The Kubernetes driver, pod listener and reconciler (driver: kubernetes). */
+    kubernetes?: {
+      /**
+       * The API server. Unset: the kubeconfig at `kubeconfigPath`, else the
+       * worker's in-cluster service account (the default in production).
+       */
+      cluster?: {
+        /** API server URL, e.g. https://kubernetes.default.svc */
+        url: string;
+        /**
+         * Bearer token of the worker's service account.
+         * @visibility secret
+         */
+        token?: string;
+        /** Base64 PEM of the cluster CA. */
+        caData?: string;
+        /** Skip TLS verification (tests against the simulator only). Default: false */
+        skipTLSVerify?: boolean;
+      };
+      /** A kubeconfig file to use instead of `cluster` or the service account. */
+      kubeconfigPath?: string;
+      /** Namespace of the Argo Workflows and the flag Secrets. Default: argo */
+      argoNamespace?: string;
+      /** Start workflows in flight at once per worker: the concurrency budget. Default: 30 */
+      maxRunningWorkflows?: number;
+      /** Registry the build-challenge workflow pushes to (image `<registry>/<challenge>:latest`). */
+      registry?: string;
+      /** Serial lanes for pod events (one instance's events share a lane). Default: 8 */
+      listenerShards?: number;
+      /** How often the reconciler runs (global scope: one worker at a time). Default: 30 */
+      reconcileIntervalSeconds?: number;
+      /** A DEPLOYING instance older than this is failed and cleaned up. Default: 180 */
+      deployDeadlineSeconds?: number;
+      /** The reconciler leaves namespaces and rows younger than this alone. Default: 30 */
+      reconcileGraceSeconds?: number;
+    };
   };
 }

@@ -27,8 +27,14 @@ export type RuntimeStartRequest = {
   traceparent?: string;
 };
 
-/** Where the gateway reaches a running instance. @public */
-export type RuntimeEndpoint = { target: string };
+/**
+ * Where the gateway reaches an instance. `ready: false` means the runtime
+ * was submitted but is not reachable yet (the Kubernetes driver): the
+ * instance stays DEPLOYING and the pod listener moves it to RUNNING.
+ *
+ * @public
+ */
+export type RuntimeEndpoint = { target: string; ready?: boolean };
 
 /** What a driver observes about an instance. @public */
 export type RuntimeObservation =
@@ -47,7 +53,7 @@ export type RuntimeObservation =
  */
 export interface RuntimeDriver {
   readonly name: string;
-  /** Starts (or finds) the runtime; resolves when it is reachable, with its endpoint. */
+  /** Starts (or finds) the runtime; resolves when it is reachable (or, with `ready: false`, submitted), with its endpoint. */
   start(request: RuntimeStartRequest): Promise<RuntimeEndpoint>;
   /** Stops and removes the runtime; resolves once nothing is left running. Idempotent. */
   stop(instanceId: string): Promise<void>;

@@ -4,7 +4,14 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { jobQueueServiceRef } from '@flagstage/plugin-deployment-node';
+import type { RuntimeDriver } from '@flagstage/plugin-deployment-common';
 import { LocalDriver } from './drivers/LocalDriver';
+import {
+  KubernetesDriver,
+  PodListener,
+  Reconciler,
+  kubeConfigFrom,
+} from './k8s';
 import {
   ContestRuntimeApi,
   InstanceApi,
@@ -32,28 +39,73 @@ export const deploymentWorkerPlugin = createBackendPlugin({
         catalog: catalogServiceRef,
         queue: jobQueueServiceRef,
         httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        scheduler: coreServices.scheduler,
       },
       async init(deps) {
         const settings = deps.config.getOptionalConfig('deploymentWorker');
         const concurrency = settings?.getOptionalNumber('concurrency') ?? 4;
         const driverName = settings?.getOptionalString('driver') ?? 'local';
-        if (driverName !== 'local') {
+        if (driverName !== 'local' && driverName !== 'kubernetes') {
           throw new Error(
-            `deploymentWorker.driver "${driverName}" is not available in this build (local)`,
+            `deploymentWorker.driver must be "local" or "kubernetes", not "${driverName}"`,
           );
         }
         const output: { worker?: DeploymentWorker } = {};
-        const driver = new LocalDriver({
-          startTimeoutMs:
-            (settings?.getOptionalNumber('startTimeoutSeconds') ?? 30) * 1000,
-          onOutput: (id, line) => output.worker?.captureOutput(id, line),
-        });
+        const instances = new InstanceApi(
+          new PluginClient(deps.discovery, deps.auth, 'deployment'),
+        );
+        let driver: RuntimeDriver;
+        let kubernetes:
+          | {
+              driver: KubernetesDriver;
+              listener: PodListener;
+              reconciler: Reconciler;
+            }
+          | undefined;
+        if (driverName === 'kubernetes') {
+          const k8s = settings?.getOptionalConfig('kubernetes');
+          const kubeConfig = kubeConfigFrom(k8s);
+          const k8sDriver = new KubernetesDriver({
+            kubeConfig,
+            logger: deps.logger,
+            argoNamespace: k8s?.getOptionalString('argoNamespace'),
+            maxRunningWorkflows: k8s?.getOptionalNumber('maxRunningWorkflows'),
+            registry: k8s?.getOptionalString('registry'),
+          });
+          kubernetes = {
+            driver: k8sDriver,
+            listener: new PodListener({
+              kubeConfig,
+              instances,
+              logger: deps.logger,
+              workflows: k8sDriver.workflowCache,
+              teardown: id => k8sDriver.teardown(id),
+              shards: k8s?.getOptionalNumber('listenerShards'),
+            }),
+            reconciler: new Reconciler({
+              kubeConfig,
+              instances,
+              runtime: k8sDriver,
+              logger: deps.logger,
+              deployDeadlineMs:
+                (k8s?.getOptionalNumber('deployDeadlineSeconds') ?? 180) * 1000,
+              graceMs:
+                (k8s?.getOptionalNumber('reconcileGraceSeconds') ?? 30) * 1000,
+            }),
+          };
+          driver = k8sDriver;
+        } else {
+          driver = new LocalDriver({
+            startTimeoutMs:
+              (settings?.getOptionalNumber('startTimeoutSeconds') ?? 30) * 1000,
+            onOutput: (id, line) => output.worker?.captureOutput(id, line),
+          });
+        }
         const worker = new DeploymentWorker({
           queue: deps.queue,
           driver,
-          instances: new InstanceApi(
-            new PluginClient(deps.discovery, deps.auth, 'deployment'),
-          ),
+          instances,
           contest: new ContestRuntimeApi(
             new PluginClient(deps.discovery, deps.auth, 'contest'),
           ),
@@ -65,9 +117,47 @@ export const deploymentWorkerPlugin = createBackendPlugin({
           concurrency,
         });
         output.worker = worker;
+        if (kubernetes) {
+          const { reconciler } = kubernetes;
+          const interval =
+            settings?.getOptionalNumber(
+              'kubernetes.reconcileIntervalSeconds',
+            ) ?? 30;
+          await deps.scheduler.scheduleTask({
+            id: 'deployment-worker-reconcile',
+            frequency: { seconds: interval },
+            timeout: { seconds: Math.max(60, interval * 4) },
+            initialDelay: { seconds: interval },
+            scope: 'global',
+            fn: async () => {
+              await reconciler.run();
+            },
+          });
+          // Reconcile now (operators, tests): service principals only.
+          deps.httpRouter.use(async (req, res, next) => {
+            if (req.path !== '/reconcile' || req.method !== 'POST') {
+              next();
+              return;
+            }
+            try {
+              await deps.httpAuth.credentials(req, { allow: ['service'] });
+              res.json(await reconciler.run());
+            } catch (e) {
+              next(e);
+            }
+          });
+        }
         deps.httpRouter.use((req, res, next) => {
           if (req.path === '/health') {
-            res.json({ status: 'ok', busy: worker.busy, driver: driver.name });
+            res.json({
+              status: 'ok',
+              busy: worker.busy,
+              driver: driver.name,
+              ...(kubernetes && {
+                runningWorkflows: kubernetes.driver.runningWorkflows(),
+                waitingForWorkflowSlot: kubernetes.driver.queuedForBudget,
+              }),
+            });
             return;
           }
           next();
@@ -77,6 +167,10 @@ export const deploymentWorkerPlugin = createBackendPlugin({
           allow: 'unauthenticated',
         });
         deps.lifecycle.addStartupHook(async () => {
+          if (kubernetes) {
+            await kubernetes.driver.connect();
+            await kubernetes.listener.start();
+          }
           await worker.start();
           deps.logger.info('Deployment worker consuming', {
             concurrency,
@@ -85,7 +179,12 @@ export const deploymentWorkerPlugin = createBackendPlugin({
         });
         deps.lifecycle.addShutdownHook(async () => {
           await worker.stop();
-          await driver.stopAll();
+          if (kubernetes) {
+            await kubernetes.listener.stop();
+            await kubernetes.driver.disconnect();
+          } else {
+            await (driver as LocalDriver).stopAll();
+          }
         });
       },
     });

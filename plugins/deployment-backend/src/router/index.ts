@@ -70,6 +70,7 @@ const workflowBody = z.object({
     .max(200),
   observedAt: z.iso.datetime(),
 });
+const cacheBody = z.object({ ids: z.array(id).max(5000) });
 const listQuery = z.object({
   contestId: id.optional(),
   teamId: id.optional(),
@@ -283,6 +284,41 @@ export function createRouter(options: {
   });
 
   // ---- for the worker ----------------------------------------------------
+  // Rows in the given states, newest first, paged by (created_at, id): the
+  // reconciler's view of what should exist in the cluster.
+  router.get('/internal/instances', async (req, res) => {
+    await serviceOnly(req);
+    const q = parse(listQuery, req.query);
+    const limit = q.limit ?? 500;
+    const rows = await store.list({
+      states: q.state,
+      limit: limit + 1,
+      before: q.cursor ? decodeCursor(q.cursor) : undefined,
+    });
+    const items = rows.slice(0, limit).map(row => ({
+      ...row,
+      created_at: iso(row.created_at),
+      updated_at: iso(row.updated_at),
+      expires_at: iso(row.expires_at),
+    }));
+    const last = items[items.length - 1];
+    res.json({
+      items,
+      nextCursor:
+        rows.length > limit && last
+          ? encodeCursor(last.created_at!, last.id)
+          : null,
+    });
+  });
+
+  // Rewrites the cached views of these instances from their rows (the
+  // reconciler, after the cache lost them).
+  router.post('/internal/instances/cache', async (req, res) => {
+    await serviceOnly(req);
+    const body = parse(cacheBody, req.body);
+    res.json({ refreshed: await instances.refresh(body.ids) });
+  });
+
   router.get('/internal/instances/:id', async (req, res) => {
     await serviceOnly(req);
     const row = await store.get(req.params.id);

@@ -310,6 +310,18 @@ export class InstanceService {
     return n;
   }
 
+  /** Rewrites the cached views of these instances from the database; returns how many exist. */
+  async refresh(ids: string[]): Promise<number> {
+    let n = 0;
+    for (const id of ids) {
+      const row = await this.store.get(id).catch(() => undefined);
+      if (!row) continue;
+      await this.remember(row);
+      n += 1;
+    }
+    return n;
+  }
+
   /** Applies a transition reported by the worker (compare-and-set), refreshing the cache. */
   async applyTransition(
     id: string,

@@ -164,6 +164,12 @@ export class DeploymentWorker {
       expiresAt: instance.expires_at,
       traceparent: job.traceparent ?? instance.traceparent ?? undefined,
     });
+    if (endpoint.ready === false) {
+      // Submitted (Kubernetes): the pod listener moves it to RUNNING when
+      // the pod is Ready, or to FAILED with the reason.
+      this.lastError.delete(instance.id);
+      return;
+    }
     const running = await instances.transition(
       instance.id,
       ['DEPLOYING'],

@@ -19,6 +19,8 @@ export type InstanceRecord = {
   protocol: 'http' | 'tcp';
   endpoint: string | null;
   expires_at: string;
+  created_at?: string;
+  updated_at?: string;
   traceparent: string | null;
 };
 
@@ -82,6 +84,39 @@ export class InstanceApi {
       return { ok: false, state: (await res.json()).state };
     if (!res.ok) throw await ResponseError.fromResponse(res);
     return { ok: true, state: (await res.json()).state };
+  }
+
+  /** Every instance in these states (paged through), for the reconciler. */
+  async list(states: InstanceState[]): Promise<InstanceRecord[]> {
+    const out: InstanceRecord[] = [];
+    let cursor: string | null = null;
+    do {
+      const q = new URLSearchParams({ state: states.join(','), limit: '500' });
+      if (cursor) q.set('cursor', cursor);
+      const res = await this.client.fetch(`/internal/instances?${q}`);
+      if (!res.ok) throw await ResponseError.fromResponse(res);
+      const page = (await res.json()) as {
+        items: InstanceRecord[];
+        nextCursor: string | null;
+      };
+      out.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return out;
+  }
+
+  /** Rewrites the deployment backend's cached views of these instances. */
+  async refreshCache(ids: string[]): Promise<number> {
+    let refreshed = 0;
+    for (let i = 0; i < ids.length; i += 5000) {
+      const res = await this.client.fetch('/internal/instances/cache', {
+        method: 'POST',
+        body: { ids: ids.slice(i, i + 5000) },
+      });
+      if (!res.ok) throw await ResponseError.fromResponse(res);
+      refreshed += (await res.json()).refreshed;
+    }
+    return refreshed;
   }
 
   /** Reports the start workflow's phase and node statuses (Kubernetes driver) for the portal. */

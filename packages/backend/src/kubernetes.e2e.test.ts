@@ -1,0 +1,355 @@
+import net from 'node:net';
+import request from 'supertest';
+import Router from 'express-promise-router';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
+import { cacheServiceFactory } from '@backstage/backend-defaults/cache';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { KubeSimulator } from '@flagstage/k8s-simulator';
+import { describeWithServices, testServiceUrls } from '@flagstage/test-utils';
+import deploymentPlugin from '@flagstage/plugin-deployment-backend';
+import deploymentWorkerPlugin from '@flagstage/plugin-deployment-worker';
+
+/**
+ * The production runtime path end to end, on the Kubernetes API simulator:
+ * the deployment backend, the worker with the Kubernetes driver (the real
+ * @kubernetes/client-node over HTTP), the pod listener and the reconciler,
+ * with the instance cache on the real Redis (its own logical database, so
+ * flushing it touches nothing else).
+ */
+
+jest.setTimeout(90_000);
+
+const REDIS_DB = 7;
+
+/** One Redis command over RESP on the test database (no client library needed). */
+function redis(...args: string[]): Promise<string> {
+  const url = new URL(testServiceUrls.redis);
+  const encode = (parts: string[]) =>
+    `*${parts.length}\r\n${parts
+      .map(p => `$${Buffer.byteLength(p)}\r\n${p}\r\n`)
+      .join('')}`;
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(url.port || 6379), url.hostname);
+    let data = '';
+    socket.on('data', chunk => {
+      data += chunk.toString();
+      const lines = data.split('\r\n');
+      // SELECT's +OK, then the command's one-line reply.
+      if (lines.length >= 3) {
+        socket.end();
+        resolve(lines[1].replace(/^[:+]/, ''));
+      }
+    });
+    socket.on('error', reject);
+    socket.write(encode(['SELECT', String(REDIS_DB)]) + encode(args));
+  });
+}
+
+const challenge = (name: string, runtime: Record<string, unknown>) => ({
+  apiVersion: 'flagstage.io/v1alpha1',
+  kind: 'Challenge',
+  metadata: { name, namespace: 'default' },
+  spec: {
+    owner: 'group:default/ctf-authors',
+    category: 'web',
+    type: 'instanced',
+    difficulty: 'easy',
+    scoring: { function: 'static', value: 100 },
+    flags: [{ kind: 'dynamic', prefix: 'flagstage' }],
+    runtime: { protocol: 'http', port: 8080, ttlSeconds: 1800, ...runtime },
+  },
+});
+
+/** Stands in for the contest plugin's runtime API (the FLAG of a team's instance). */
+const fakeContest = createBackendPlugin({
+  pluginId: 'contest',
+  register(env) {
+    env.registerInit({
+      deps: {
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+      },
+      async init({ httpRouter, httpAuth }) {
+        const router = Router();
+        router.get('/runtime/env', async (req, res) => {
+          await httpAuth.credentials(req, { allow: ['service'] });
+          res.json({ env: { FLAG: `flagstage{team-${req.query.teamId}}` } });
+        });
+        httpRouter.use(router);
+      },
+    });
+  },
+});
+
+async function eventually<T>(
+  fn: () => Promise<T>,
+  ok: (t: T) => boolean,
+  ms = 20_000,
+): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (ok(v) || Date.now() > deadline) return v;
+    await new Promise(r => setTimeout(r, 100));
+  }
+}
+
+describeWithServices(['redis'])(
+  'the Kubernetes driver, listener and reconciler on the API simulator',
+  () => {
+    let sim: KubeSimulator;
+    let server: any;
+    let stopBackend: () => Promise<void>;
+
+    beforeAll(async () => {
+      sim = await KubeSimulator.start({ podReadyDelayMs: 150 });
+      await redis('FLUSHDB');
+      const backend = await startTestBackend({
+        features: [
+          cacheServiceFactory,
+          mockServices.rootConfig.factory({
+            data: {
+              backend: {
+                cache: {
+                  store: 'redis',
+                  connection: `${testServiceUrls.redis}/${REDIS_DB}`,
+                },
+              },
+              deployment: {
+                queue: { deliveryLimit: 2 },
+                gateway: {
+                  keys: [
+                    {
+                      kid: 'k',
+                      secret: Buffer.alloc(32, 5).toString('base64'),
+                    },
+                  ],
+                },
+              },
+              deploymentWorker: {
+                driver: 'kubernetes',
+                concurrency: 8,
+                kubernetes: {
+                  cluster: {
+                    url: sim.url,
+                    token: 'simulator-token',
+                    skipTLSVerify: true,
+                  },
+                  maxRunningWorkflows: 30,
+                  deployDeadlineSeconds: 2,
+                  reconcileGraceSeconds: 0,
+                  reconcileIntervalSeconds: 3600,
+                },
+              },
+            },
+          }),
+          catalogServiceMock.factory({
+            entities: [
+              challenge('web', { image: 'registry.example/web:1' }),
+              challenge('badimage', { image: 'registry.example/nope:0' }),
+              challenge('stuck', { image: 'registry.example/stuck:1' }),
+              challenge('crashy', { image: 'registry.example/crash:1' }),
+            ] as any,
+          }),
+          fakeContest,
+          deploymentPlugin,
+          deploymentWorkerPlugin,
+        ],
+      });
+      server = backend.server;
+      stopBackend = () => backend.stop();
+      const byImage = (image: string) => (wf: any) =>
+        wf.spec.arguments.parameters.some(
+          (p: any) => p.name === 'image' && p.value === image,
+        );
+      sim.faults.imagePullError(byImage('registry.example/nope:0'));
+      sim.faults.stuckPending(byImage('registry.example/stuck:1'));
+      sim.faults.crashLoop(byImage('registry.example/crash:1'));
+    });
+
+    afterAll(async () => {
+      await stopBackend?.();
+      await sim?.close();
+    });
+
+    const api = (method: 'get' | 'post', url: string, body?: object) =>
+      (request(server) as any)
+        [method](url)
+        .set('Authorization', mockCredentials.service.header())
+        .send(body);
+    let team = 0;
+    const start = async (name: string) => {
+      team += 1;
+      const res = await api('post', '/api/deployment/instances', {
+        contestId: 'c1',
+        teamId: `t${team}`,
+        challengeRef: `challenge:default/${name}`,
+      });
+      expect(res.status).toBe(202);
+      return res.body.id as string;
+    };
+    const status = (id: string): Promise<any> =>
+      api('get', `/api/deployment/instances/${id}?access=true`).then(
+        (r: any) => r.body,
+      );
+    const until = (id: string, states: string[], ms?: number) =>
+      eventually(
+        () => status(id),
+        s => states.includes(s.state),
+        ms,
+      );
+    const reconcile = () =>
+      api('post', '/api/deployment-worker/reconcile').then((r: any) => {
+        expect(r.status).toBe(200);
+        return r.body;
+      });
+
+    it('start → RUNNING with an access URL; stop → namespace deleted → STOPPED', async () => {
+      const id = await start('web');
+      const running = await until(id, ['RUNNING', 'FAILED']);
+      expect(running.state).toBe('RUNNING');
+      expect(running.access.url).toContain(id);
+      const internal = await api(
+        'get',
+        `/api/deployment/internal/instances/${id}`,
+      );
+      expect(internal.body.endpoint).toBe(
+        `challenge.fs-${id}.svc.cluster.local:3333`,
+      );
+      // The workflow was submitted from the template, named for the
+      // instance; the flag travelled as a Secret, not a parameter.
+      const wf = sim.get('workflows', 'argo', `start-${id}`);
+      expect(wf.spec.workflowTemplateRef.name).toBe('start-challenge');
+      expect(JSON.stringify(wf)).not.toContain('flagstage{');
+      expect(sim.get('secrets', 'argo', `flag-${id}`).stringData.FLAG).toBe(
+        'flagstage{team-t1}',
+      );
+      expect(
+        sim.get('namespaces', undefined, `fs-${id}`).metadata.labels,
+      ).toMatchObject({
+        'app.kubernetes.io/managed-by': 'flagstage',
+        'flagstage.io/instance': id,
+        'flagstage.io/contest': 'c1',
+        'flagstage.io/team': 't1',
+        'flagstage.io/challenge': 'web',
+      });
+      // The portal's instance page shows the workflow phase and nodes.
+      const workflow = await eventually(
+        () => api('get', `/api/deployment/instances/${id}/workflow`),
+        (r: any) => r.body?.workflow?.phase === 'Succeeded',
+      );
+      expect(workflow.body.workflow.nodes.length).toBeGreaterThan(1);
+
+      await api('post', `/api/deployment/instances/${id}/stop`);
+      const stopped = await until(id, ['STOPPED', 'FAILED']);
+      expect(stopped.state).toBe('STOPPED');
+      expect(sim.get('namespaces', undefined, `fs-${id}`)).toBeUndefined();
+      expect(sim.get('workflows', 'argo', `stop-${id}`)).toBeDefined();
+      expect(sim.get('secrets', 'argo', `flag-${id}`)).toBeUndefined();
+    });
+
+    it('an image pull error fails the instance with the reason and removes its namespace', async () => {
+      const id = await start('badimage');
+      const failed = await until(id, ['FAILED', 'RUNNING']);
+      expect(failed.state).toBe('FAILED');
+      expect(failed.failureReason).toMatch(
+        /image could not be pulled \((ErrImagePull|ImagePullBackOff)\)/,
+      );
+      await eventually(
+        async () => sim.get('namespaces', undefined, `fs-${id}`),
+        ns => ns === undefined,
+      );
+      expect(sim.get('namespaces', undefined, `fs-${id}`)).toBeUndefined();
+    });
+
+    it('a crash loop fails the instance with the reason', async () => {
+      const id = await start('crashy');
+      const failed = await until(id, ['FAILED', 'RUNNING']);
+      expect(failed.state).toBe('FAILED');
+      expect(failed.failureReason).toMatch(/keeps crashing/);
+    });
+
+    it('a pod stuck Pending fails after the deploy deadline and its namespace is removed', async () => {
+      const id = await start('stuck');
+      await eventually(
+        async () => sim.get('namespaces', undefined, `fs-${id}`),
+        ns => ns !== undefined,
+      );
+      expect((await status(id)).state).toBe('DEPLOYING');
+      await new Promise(r => setTimeout(r, 2200));
+      const report = await reconcile();
+      expect(report.stuck_deploy).toBeGreaterThanOrEqual(1);
+      const failed = await status(id);
+      expect(failed.state).toBe('FAILED');
+      expect(failed.failureReason).toMatch(/not ready within 2 s/);
+      await eventually(
+        async () => sim.get('namespaces', undefined, `fs-${id}`),
+        ns => ns === undefined,
+      );
+      expect(sim.get('namespaces', undefined, `fs-${id}`)).toBeUndefined();
+    });
+
+    it('reaps a ghost namespace, and a namespace deleted behind our back ends its instance STOPPED', async () => {
+      sim.create('namespaces', {
+        metadata: {
+          name: 'fs-ghost-1',
+          labels: {
+            'app.kubernetes.io/managed-by': 'flagstage',
+            'flagstage.io/instance': 'ghost-1',
+          },
+        },
+      });
+      const id = await start('web');
+      await until(id, ['RUNNING']);
+      const report = await reconcile();
+      expect(report.ghost_namespace).toBe(1);
+      await eventually(
+        async () => sim.get('namespaces', undefined, 'fs-ghost-1'),
+        ns => ns === undefined,
+      );
+      expect(sim.get('namespaces', undefined, `fs-${id}`)).toBeDefined();
+
+      sim.delete('namespaces', undefined, `fs-${id}`);
+      const stopped = await until(id, ['STOPPED']);
+      expect(stopped.state).toBe('STOPPED');
+    });
+
+    it('misses no transition when the watch history expires (410) mid-burst', async () => {
+      const ids: string[] = [];
+      for (let i = 0; i < 10; i++) ids.push(await start('web'));
+      sim.faults.expireWatchHistory();
+      await new Promise(r => setTimeout(r, 100));
+      sim.faults.expireWatchHistory();
+      const states = await eventually(
+        () => Promise.all(ids.map(status)),
+        all => all.every(s => s.state === 'RUNNING'),
+      );
+      expect(states.map(s => s.state)).toEqual(ids.map(() => 'RUNNING'));
+      expect(
+        sim.requests.filter(r => r.method === 'WATCH').length,
+      ).toBeGreaterThan(3);
+    });
+
+    it('rebuilds the instance cache after Redis loses it', async () => {
+      const id = await start('web');
+      await until(id, ['RUNNING']);
+      expect(Number(await redis('DBSIZE'))).toBeGreaterThan(0);
+      await redis('FLUSHDB');
+      expect(await redis('DBSIZE')).toBe('0');
+      const report = await reconcile();
+      expect(report.refreshed).toBeGreaterThanOrEqual(1);
+      expect(Number(await redis('DBSIZE'))).toBeGreaterThanOrEqual(
+        report.refreshed,
+      );
+      expect((await status(id)).state).toBe('RUNNING');
+    });
+  },
+);

@@ -1,0 +1,155 @@
+import {
+  LABELS,
+  TRACEPARENT_ANNOTATION,
+  flagSecretName,
+  labelsFor,
+  namespaceFor,
+  startWorkflowName,
+  stopWorkflowName,
+} from './names';
+
+/** What the start workflow needs; see argo-templates/start-challenge.yaml for each parameter. */
+export type StartWorkflowInput = {
+  instanceId: string;
+  contestId: string;
+  teamId: string;
+  challengeName: string;
+  image: string;
+  port?: number;
+  protocol: 'http' | 'tcp';
+  expiresAt: Date;
+  /** Seconds the Job may run (its activeDeadlineSeconds). */
+  ttlSeconds: number;
+  cpu?: string;
+  memory?: string;
+  harden?: boolean;
+  gvisor?: boolean;
+  traceparent?: string;
+  argoNamespace?: string;
+};
+
+/** The parameters start-challenge declares, in its order. */
+export const START_PARAMETERS = [
+  'namespace',
+  'instance-id',
+  'contest-id',
+  'team-id',
+  'challenge',
+  'image',
+  'port',
+  'protocol',
+  'expires-at',
+  'active-deadline-seconds',
+  'cpu',
+  'memory',
+  'harden',
+  'gvisor',
+  'flag-secret',
+] as const;
+
+/**
+ * The Workflow the worker submits to start an instance: a reference to the
+ * `start-challenge` WorkflowTemplate with string parameters. Deterministic
+ * name (`start-<instance>`): a second submit is a 409, not a second deploy.
+ * The flag is not a parameter (workflow parameters are readable by anyone
+ * who can read workflows): it travels as the Secret named in `flag-secret`.
+ */
+export function renderStartWorkflow(input: StartWorkflowInput) {
+  const labels = labelsFor(input);
+  const expiresAtSeconds = Math.floor(input.expiresAt.getTime() / 1000);
+  const values: Record<(typeof START_PARAMETERS)[number], string> = {
+    namespace: namespaceFor(input.instanceId),
+    'instance-id': input.instanceId,
+    'contest-id': input.contestId,
+    'team-id': input.teamId,
+    challenge: input.challengeName,
+    image: input.image,
+    port: String(input.port ?? 8080),
+    protocol: input.protocol,
+    'expires-at': String(expiresAtSeconds),
+    'active-deadline-seconds': String(
+      Math.max(60, Math.ceil(input.ttlSeconds)),
+    ),
+    cpu: input.cpu ?? '500m',
+    memory: input.memory ?? '256Mi',
+    harden: String(input.harden ?? false),
+    gvisor: String(input.gvisor ?? false),
+    'flag-secret': flagSecretName(input.instanceId),
+  };
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Workflow',
+    metadata: {
+      name: startWorkflowName(input.instanceId),
+      namespace: input.argoNamespace ?? 'argo',
+      labels: { ...labels, [LABELS.expiresAt]: String(expiresAtSeconds) },
+      annotations: input.traceparent
+        ? { [TRACEPARENT_ANNOTATION]: input.traceparent }
+        : undefined,
+    },
+    spec: {
+      workflowTemplateRef: { name: 'start-challenge' },
+      arguments: {
+        parameters: START_PARAMETERS.map(name => ({
+          name,
+          value: values[name],
+        })),
+      },
+    },
+  };
+}
+
+/** The Workflow that stops an instance (deletes its namespace). */
+export function renderStopWorkflow(input: {
+  instanceId: string;
+  argoNamespace?: string;
+  /** The namespace's labels, copied so the stop is found by the same selectors. */
+  labels?: Record<string, string>;
+}) {
+  const labels: Record<string, string> = {
+    ...(input.labels ?? {}),
+    [LABELS.managedBy]: 'flagstage',
+    [LABELS.instance]: input.instanceId,
+  };
+  delete labels[LABELS.expiresAt];
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Workflow',
+    metadata: {
+      name: stopWorkflowName(input.instanceId),
+      namespace: input.argoNamespace ?? 'argo',
+      labels,
+    },
+    spec: {
+      workflowTemplateRef: { name: 'stop-challenge' },
+      arguments: {
+        parameters: [
+          { name: 'namespace', value: namespaceFor(input.instanceId) },
+          { name: 'instance-id', value: input.instanceId },
+        ],
+      },
+    },
+  };
+}
+
+/** The Secret holding an instance's FLAG, which start-challenge copies into the instance namespace. */
+export function renderFlagSecret(input: {
+  instanceId: string;
+  flag: string;
+  contestId: string;
+  teamId: string;
+  challengeName: string;
+  argoNamespace?: string;
+}) {
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    type: 'Opaque',
+    metadata: {
+      name: flagSecretName(input.instanceId),
+      namespace: input.argoNamespace ?? 'argo',
+      labels: labelsFor(input),
+    },
+    stringData: { FLAG: input.flag },
+  };
+}
