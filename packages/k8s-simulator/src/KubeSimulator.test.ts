@@ -1,6 +1,9 @@
 import {
+  BatchV1Api,
   CoreV1Api,
   CustomObjectsApi,
+  NetworkingV1Api,
+  Watch,
   makeInformer,
   type V1Pod,
 } from '@kubernetes/client-node';
@@ -28,6 +31,10 @@ function startWorkflow(id: string) {
       arguments: {
         parameters: [
           { name: 'namespace', value: `fs-${id}` },
+          { name: 'instance-id', value: id },
+          { name: 'contest-id', value: 'c1' },
+          { name: 'team-id', value: 't1' },
+          { name: 'challenge', value: 'web' },
           { name: 'image', value: 'registry.example/web:1' },
           { name: 'port', value: '8080' },
           { name: 'expires-at', value: '2000000000' },
@@ -183,7 +190,25 @@ describe('KubeSimulator with the real @kubernetes/client-node', () => {
     expect(sim.get('services', 'fs-i1', 'challenge').spec.ports[0].port).toBe(
       3333,
     );
-    expect(sim.get('networkpolicies', 'fs-i1', 'deny-all')).toBeDefined();
+    // Through the real batch and networking clients.
+    const jobs = await sim
+      .kubeConfig()
+      .makeApiClient(BatchV1Api)
+      .listNamespacedJob({ namespace: 'fs-i1' });
+    expect(jobs.items.map(j => j.metadata?.name)).toEqual(['challenge']);
+    expect(jobs.items[0].metadata?.labels).toMatchObject(LABELS);
+    const policies = await sim
+      .kubeConfig()
+      .makeApiClient(NetworkingV1Api)
+      .listNamespacedNetworkPolicy({ namespace: 'fs-i1' });
+    expect(policies.items.map(n => n.metadata?.name).sort()).toEqual([
+      'allow-dns',
+      'allow-gateway',
+      'deny-all',
+    ]);
+    expect(Object.values(wf.status.nodes).map((n: any) => n.phase)).toEqual(
+      expect.arrayContaining(['Succeeded']),
+    );
     expect(sim.get('secrets', 'fs-i1', 'flag').stringData.FLAG).toBe(
       'flagstage{x}',
     );
@@ -192,6 +217,14 @@ describe('KubeSimulator with the real @kubernetes/client-node', () => {
     });
     expect(pods.items).toHaveLength(1);
     expect(pods.items[0].status?.phase).toBe('Pending');
+    expect(pods.items[0].metadata?.name).toMatch(/^challenge-[a-z0-9]{5}$/);
+    expect(pods.items[0].metadata?.labels).toMatchObject(LABELS);
+    expect(pods.items[0].spec?.containers[0].name).toBe('challenge');
+    const running = await until(
+      () => sim.list('pods', { namespace: 'fs-i1' })[0],
+      p => p.status.phase === 'Running',
+    );
+    expect(running.status.containerStatuses[0].ready).toBe(false);
     const ready = await until(
       () => sim.list('pods', { namespace: 'fs-i1' })[0],
       p =>
@@ -296,6 +329,74 @@ describe('KubeSimulator with the real @kubernetes/client-node', () => {
     sim.faults.clear();
     expect(sim.requests.at(-1)).toMatchObject({ method: 'GET', status: 200 });
     expect(sim.requests.some(r => r.status === 500)).toBe(true);
+  });
+
+  it('a Watch receives ADDED, MODIFIED and DELETED for its selector, with bookmarks and timeoutSeconds', async () => {
+    await core.createNamespace({ body: { metadata: { name: 'w' } } });
+    sim.create('services', {
+      metadata: { name: 'before', namespace: 'w', labels: { app: 'x' } },
+    });
+    const events: string[] = [];
+    let ended = false;
+    await new Watch(sim.kubeConfig()).watch(
+      '/api/v1/namespaces/w/services',
+      { labelSelector: 'app=x', allowWatchBookmarks: true, timeoutSeconds: 1 },
+      (type, obj) => events.push(`${type} ${obj.metadata?.name ?? ''}`),
+      () => {
+        ended = true;
+      },
+    );
+    await core.createNamespacedService({
+      namespace: 'w',
+      body: { metadata: { name: 's', labels: { app: 'x' } } },
+    });
+    await core.createNamespacedService({
+      namespace: 'w',
+      body: { metadata: { name: 'other', labels: { app: 'y' } } },
+    });
+    await core.patchNamespacedService({
+      name: 's',
+      namespace: 'w',
+      body: [{ op: 'add', path: '/metadata/annotations', value: { a: 'b' } }],
+    });
+    await core.deleteNamespacedService({ name: 's', namespace: 'w' });
+    await until(
+      () => events.slice(),
+      e => e.includes('DELETED s'),
+    );
+    expect(events).toEqual([
+      'ADDED before',
+      'BOOKMARK ',
+      'ADDED s',
+      'MODIFIED s',
+      'DELETED s',
+    ]);
+    // timeoutSeconds=1 ends the stream cleanly.
+    await until(
+      () => ended,
+      e => e,
+    );
+  });
+
+  it('filters lists and watches by field selector', async () => {
+    await core.createNamespace({ body: { metadata: { name: 'f' } } });
+    for (const name of ['a', 'b'])
+      sim.create('pods', {
+        metadata: { name, namespace: 'f' },
+        status: { phase: name === 'a' ? 'Running' : 'Pending' },
+      });
+    const byName = await core.listNamespacedPod({
+      namespace: 'f',
+      fieldSelector: 'metadata.name=b',
+    });
+    expect(byName.items.map(p => p.metadata?.name)).toEqual(['b']);
+    const notRunning = await core.listPodForAllNamespaces({
+      fieldSelector: 'status.phase!=Running',
+    });
+    expect(notRunning.items.map(p => p.metadata?.name)).toEqual(['b']);
+    await expect(
+      core.listNamespacedPod({ namespace: 'f', fieldSelector: 'spec.x=1' }),
+    ).rejects.toMatchObject({ code: 400 });
   });
 
   it('an informer sees adds, updates and deletes, and after 410 Expired relists without missing a change', async () => {

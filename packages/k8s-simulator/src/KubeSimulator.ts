@@ -57,6 +57,7 @@ const KINDS: Record<Kind, KindInfo> = {
 const apiVersionOf = (info: KindInfo) =>
   info.group ? `${info.group}/${info.version}` : info.version;
 
+/** Options of {@link KubeSimulator.start}. */
 export type KubeSimulatorOptions = {
   /** Time from a challenge pod's creation to Ready. Default: 200 ms */
   podReadyDelayMs?: number;
@@ -66,20 +67,77 @@ export type KubeSimulatorOptions = {
   historyLimit?: number;
 };
 
+/**
+ * An API error as the simulator answers it: `code` is the HTTP status and
+ * `reason` the Kubernetes Status reason (`NotFound`, `AlreadyExists`, …).
+ * The direct-access methods (`create`, `patch`) throw it too.
+ */
+export class KubeSimulatorError extends Error {
+  constructor(readonly code: number, readonly reason: string, message: string) {
+    super(message);
+    this.name = 'KubeSimulatorError';
+  }
+}
+
 type WatchEvent = { type: 'ADDED' | 'MODIFIED' | 'DELETED'; object: any };
 type Watcher = {
   kind: Kind;
   namespace?: string;
   selector: ReturnType<typeof parseLabelSelector>;
+  fields: FieldRequirement[];
   res: http.ServerResponse;
 };
-type Match = (workflow: any) => boolean;
+type FieldRequirement = { path: string; value: string; negate: boolean };
 
-class HttpError extends Error {
-  constructor(readonly code: number, readonly reason: string, message: string) {
-    super(message);
-  }
+/**
+ * Bookmarks are sent this often on watches that asked for them (a real API
+ * server sends one about every minute). They also keep client-node's 30 s
+ * inactivity timeout from firing on a quiet watch.
+ */
+const BOOKMARK_INTERVAL_MS = 5000;
+
+/**
+ * The field selectors the simulator understands: `metadata.name`,
+ * `metadata.namespace`, `status.phase` with `=`, `==` or `!=`, joined by
+ * commas. Anything else is a 400, as on a real server for an unsupported
+ * field label.
+ */
+function parseFieldSelector(selector: string | undefined): FieldRequirement[] {
+  if (!selector) return [];
+  return selector
+    .split(',')
+    .map(p => p.trim())
+    .filter(Boolean)
+    .map(part => {
+      const m = part.match(/^([\w.]+)\s*(==|=|!=)\s*(.*)$/);
+      if (!m)
+        throw new KubeSimulatorError(
+          400,
+          'BadRequest',
+          `invalid field selector: "${part}"`,
+        );
+      if (
+        !['metadata.name', 'metadata.namespace', 'status.phase'].includes(m[1])
+      )
+        throw new KubeSimulatorError(
+          400,
+          'BadRequest',
+          `field label not supported: ${m[1]}`,
+        );
+      return { path: m[1], value: m[3].trim(), negate: m[2] === '!=' };
+    });
 }
+
+function matchesFields(obj: any, fields: FieldRequirement[]): boolean {
+  return fields.every(f => {
+    const actual = f.path
+      .split('.')
+      .reduce((o: any, k) => (o === undefined ? undefined : o[k]), obj);
+    const equal = String(actual ?? '') === f.value;
+    return f.negate ? !equal : equal;
+  });
+}
+type Match = (workflow: any) => boolean;
 
 const clone = <T>(o: T): T => JSON.parse(JSON.stringify(o));
 
@@ -101,7 +159,7 @@ function mergePatch(target: any, patch: any): any {
 /** RFC 6902 JSON patch (add, replace, remove, test): client-node's default patch type. */
 function jsonPatch(target: any, ops: any[]): any {
   if (!Array.isArray(ops))
-    throw new HttpError(
+    throw new KubeSimulatorError(
       400,
       'BadRequest',
       'a JSON patch is an array of operations',
@@ -113,7 +171,7 @@ function jsonPatch(target: any, ops: any[]): any {
       .slice(1)
       .map(t => t.replace(/~1/g, '/').replace(/~0/g, '~'));
     if (path.length === 0)
-      throw new HttpError(
+      throw new KubeSimulatorError(
         422,
         'Invalid',
         'a JSON patch path cannot be the root',
@@ -122,7 +180,11 @@ function jsonPatch(target: any, ops: any[]): any {
     for (const token of path.slice(0, -1)) {
       if (parent[token] === undefined) {
         if (op.op !== 'add')
-          throw new HttpError(422, 'Invalid', `path ${op.path} does not exist`);
+          throw new KubeSimulatorError(
+            422,
+            'Invalid',
+            `path ${op.path} does not exist`,
+          );
         parent[token] = {};
       }
       parent = parent[token];
@@ -140,7 +202,11 @@ function jsonPatch(target: any, ops: any[]): any {
         break;
       case 'replace':
         if (!(last in parent))
-          throw new HttpError(422, 'Invalid', `path ${op.path} does not exist`);
+          throw new KubeSimulatorError(
+            422,
+            'Invalid',
+            `path ${op.path} does not exist`,
+          );
         parent[last] = op.value;
         break;
       case 'remove':
@@ -149,10 +215,18 @@ function jsonPatch(target: any, ops: any[]): any {
         break;
       case 'test':
         if (JSON.stringify(parent[last]) !== JSON.stringify(op.value))
-          throw new HttpError(422, 'Invalid', `test failed at ${op.path}`);
+          throw new KubeSimulatorError(
+            422,
+            'Invalid',
+            `test failed at ${op.path}`,
+          );
         break;
       default:
-        throw new HttpError(400, 'BadRequest', `unsupported patch op ${op.op}`);
+        throw new KubeSimulatorError(
+          400,
+          'BadRequest',
+          `unsupported patch op ${op.op}`,
+        );
     }
   }
   return doc;
@@ -187,7 +261,12 @@ export class KubeSimulator {
   };
   private readonly controller: WorkflowController;
   private server!: http.Server;
-  url = '';
+  private baseUrl = '';
+
+  /** The server's base URL, `http://127.0.0.1:<port>`. */
+  get url(): string {
+    return this.baseUrl;
+  }
 
   private constructor(readonly options: Required<KubeSimulatorOptions>) {
     for (const kind of Object.keys(KINDS) as Kind[]) {
@@ -198,6 +277,7 @@ export class KubeSimulator {
     this.controller = new WorkflowController(this);
   }
 
+  /** Starts the simulator on a free port of 127.0.0.1. */
   static async start(
     options: KubeSimulatorOptions = {},
   ): Promise<KubeSimulator> {
@@ -221,7 +301,7 @@ export class KubeSimulator {
       sim.server.listen(0, '127.0.0.1', () => resolve()),
     );
     const { port } = sim.server.address() as AddressInfo;
-    sim.url = `http://127.0.0.1:${port}`;
+    sim.baseUrl = `http://127.0.0.1:${port}`;
     return sim;
   }
 
@@ -239,6 +319,7 @@ export class KubeSimulator {
     return kc;
   }
 
+  /** Ends every watch, stops the controllers and closes the server. */
   async close(): Promise<void> {
     this.controller.stop();
     for (const w of this.watchers) w.res.end();
@@ -280,6 +361,7 @@ export class KubeSimulator {
       for (const w of this.watchers) w.res.end();
       this.watchers.clear();
     },
+    /** Removes every fault: pod faults apply only to workflows created later. */
     clear: () => {
       this.errorRate = 0;
       this.delayMs = 0;
@@ -289,7 +371,7 @@ export class KubeSimulator {
     },
   };
 
-  /** The pod fault that applies to a workflow, if any. */
+  /** The pod fault that applies to a workflow, if any (used by the simulated controller). */
   podFaultFor(
     workflow: any,
   ): 'imagePullError' | 'stuckPending' | 'crashLoop' | undefined {
@@ -304,15 +386,19 @@ export class KubeSimulator {
     return `${namespace ?? ''}/${name}`;
   }
 
+  /** An object by name (a copy), without HTTP; `namespace` is ignored for namespaces. */
   get(
     kind: Kind,
     namespace: string | undefined,
     name: string,
   ): any | undefined {
-    const obj = this.store.get(kind)!.get(this.key(namespace, name));
+    const obj = this.store
+      .get(kind)!
+      .get(this.key(KINDS[kind].namespaced ? namespace : undefined, name));
     return obj ? clone(obj) : undefined;
   }
 
+  /** Objects of a kind (copies), optionally in one namespace and matching a label selector. */
   list(
     kind: Kind,
     opts: { namespace?: string; labelSelector?: string } = {},
@@ -342,9 +428,13 @@ export class KubeSimulator {
       )}`;
     const name = obj.metadata.name;
     if (!name)
-      throw new HttpError(422, 'Invalid', 'metadata.name: Required value');
+      throw new KubeSimulatorError(
+        422,
+        'Invalid',
+        'metadata.name: Required value',
+      );
     if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name) || name.length > 253)
-      throw new HttpError(
+      throw new KubeSimulatorError(
         422,
         'Invalid',
         `metadata.name: Invalid value: "${name}"`,
@@ -352,7 +442,7 @@ export class KubeSimulator {
     if (info.namespaced) {
       const ns = obj.metadata.namespace;
       if (!ns)
-        throw new HttpError(
+        throw new KubeSimulatorError(
           422,
           'Invalid',
           'metadata.namespace: Required value',
@@ -361,9 +451,13 @@ export class KubeSimulator {
         .get('namespaces')!
         .get(this.key(undefined, ns));
       if (!namespace)
-        throw new HttpError(404, 'NotFound', `namespaces "${ns}" not found`);
+        throw new KubeSimulatorError(
+          404,
+          'NotFound',
+          `namespaces "${ns}" not found`,
+        );
       if (namespace.status?.phase === 'Terminating')
-        throw new HttpError(
+        throw new KubeSimulatorError(
           403,
           'Forbidden',
           `unable to create new content in namespace ${ns} because it is being terminated`,
@@ -371,14 +465,22 @@ export class KubeSimulator {
     } else delete obj.metadata.namespace;
     const k = this.key(obj.metadata.namespace, name);
     if (this.store.get(kind)!.has(k))
-      throw new HttpError(
+      throw new KubeSimulatorError(
         409,
         'AlreadyExists',
         `${kind} "${name}" already exists`,
       );
     obj.metadata.uid = randomUUID();
     obj.metadata.creationTimestamp = new Date().toISOString();
-    if (kind === 'namespaces') obj.status = { phase: 'Active' };
+    if (kind === 'namespaces') {
+      obj.status = { phase: 'Active' };
+      // Set by the API server on every namespace since Kubernetes 1.21;
+      // network policies select namespaces by it.
+      obj.metadata.labels = {
+        ...obj.metadata.labels,
+        'kubernetes.io/metadata.name': name,
+      };
+    }
     this.commit(kind, k, obj, 'ADDED');
     if (kind === 'workflows') this.controller.onCreated(clone(obj));
     return clone(obj);
@@ -394,7 +496,11 @@ export class KubeSimulator {
     const k = this.key(namespace, name);
     const current = this.store.get(kind)!.get(k);
     if (!current)
-      throw new HttpError(404, 'NotFound', `${kind} "${name}" not found`);
+      throw new KubeSimulatorError(
+        404,
+        'NotFound',
+        `${kind} "${name}" not found`,
+      );
     const next = mergePatch(clone(current), patch);
     next.metadata.name = current.metadata.name;
     next.metadata.namespace = current.metadata.namespace;
@@ -412,7 +518,11 @@ export class KubeSimulator {
     const k = this.key(namespace, name);
     const current = this.store.get(kind)!.get(k);
     if (!current)
-      throw new HttpError(404, 'NotFound', `${kind} "${name}" not found`);
+      throw new KubeSimulatorError(
+        404,
+        'NotFound',
+        `${kind} "${name}" not found`,
+      );
     const next = clone(body);
     next.apiVersion = current.apiVersion;
     next.kind = current.kind;
@@ -483,6 +593,7 @@ export class KubeSimulator {
     )
       return;
     if (!matchesSelector(event.object.metadata?.labels, w.selector)) return;
+    if (!matchesFields(event.object, w.fields)) return;
     if (!w.res.writableEnded) w.res.write(`${JSON.stringify(event)}\n`);
   }
 
@@ -502,7 +613,7 @@ export class KubeSimulator {
       group = parts[1];
       rest = parts.slice(3);
     } else
-      throw new HttpError(
+      throw new KubeSimulatorError(
         404,
         'NotFound',
         `the server could not find ${pathname}`,
@@ -510,7 +621,7 @@ export class KubeSimulator {
     const find = (plural: string) => {
       const info = KINDS[plural as Kind];
       if (!info || info.group !== group)
-        throw new HttpError(
+        throw new KubeSimulatorError(
           404,
           'NotFound',
           `the server could not find ${pathname}`,
@@ -577,7 +688,7 @@ export class KubeSimulator {
     try {
       return JSON.parse(text);
     } catch {
-      throw new HttpError(400, 'BadRequest', 'the body is not JSON');
+      throw new KubeSimulatorError(400, 'BadRequest', 'the body is not JSON');
     }
   }
 
@@ -586,7 +697,11 @@ export class KubeSimulator {
     if (this.delayMs > 0) await new Promise(r => setTimeout(r, this.delayMs));
     try {
       if (this.errorRate > 0 && Math.random() < this.errorRate)
-        throw new HttpError(500, 'InternalError', 'simulated API server error');
+        throw new KubeSimulatorError(
+          500,
+          'InternalError',
+          'simulated API server error',
+        );
       const { kind, namespace, name } = this.route(url.pathname);
       const info = KINDS[kind];
       const q = url.searchParams;
@@ -599,7 +714,7 @@ export class KubeSimulator {
               name,
             );
             if (!obj)
-              throw new HttpError(
+              throw new KubeSimulatorError(
                 404,
                 'NotFound',
                 `${kind} "${name}" not found`,
@@ -611,28 +726,35 @@ export class KubeSimulator {
           try {
             parseLabelSelector(selector);
           } catch (e) {
-            throw new HttpError(
+            throw new KubeSimulatorError(
               400,
               'BadRequest',
               String((e as Error).message),
             );
           }
+          const fields = parseFieldSelector(
+            q.get('fieldSelector') ?? undefined,
+          );
           if (q.get('watch') === 'true' || q.get('watch') === '1') {
-            this.watch(
-              req,
-              res,
+            this.watch(req, res, {
               kind,
               namespace,
               selector,
-              q.get('resourceVersion'),
-            );
+              fields,
+              resourceVersion: q.get('resourceVersion'),
+              timeoutSeconds: Number(q.get('timeoutSeconds') ?? 0),
+              bookmarks: q.get('allowWatchBookmarks') === 'true',
+            });
             return;
           }
           this.sendJson(res, req, 200, {
             kind: `${info.kind}List`,
             apiVersion: apiVersionOf(info),
             metadata: { resourceVersion: String(this.rv) },
-            items: this.list(kind, { namespace, labelSelector: selector }),
+            items: this.list(kind, {
+              namespace,
+              labelSelector: selector,
+            }).filter(o => matchesFields(o, fields)),
           });
           return;
         }
@@ -645,7 +767,11 @@ export class KubeSimulator {
         }
         case 'PUT': {
           if (!name)
-            throw new HttpError(405, 'MethodNotAllowed', 'PUT needs a name');
+            throw new KubeSimulatorError(
+              405,
+              'MethodNotAllowed',
+              'PUT needs a name',
+            );
           this.sendJson(
             res,
             req,
@@ -661,14 +787,18 @@ export class KubeSimulator {
         }
         case 'PATCH': {
           if (!name)
-            throw new HttpError(405, 'MethodNotAllowed', 'PATCH needs a name');
+            throw new KubeSimulatorError(
+              405,
+              'MethodNotAllowed',
+              'PATCH needs a name',
+            );
           const type = String(req.headers['content-type'] ?? '');
           const ns = info.namespaced ? namespace : undefined;
           const body = await this.body(req);
           if (type.includes('json-patch+json')) {
             const current = this.get(kind, ns, name);
             if (!current)
-              throw new HttpError(
+              throw new KubeSimulatorError(
                 404,
                 'NotFound',
                 `${kind} "${name}" not found`,
@@ -682,7 +812,7 @@ export class KubeSimulator {
             return;
           }
           if (type.includes('apply-patch'))
-            throw new HttpError(
+            throw new KubeSimulatorError(
               415,
               'UnsupportedMediaType',
               'server-side apply is not simulated',
@@ -693,11 +823,19 @@ export class KubeSimulator {
         }
         case 'DELETE': {
           if (!name)
-            throw new HttpError(405, 'MethodNotAllowed', 'DELETE needs a name');
+            throw new KubeSimulatorError(
+              405,
+              'MethodNotAllowed',
+              'DELETE needs a name',
+            );
           const ns = info.namespaced ? namespace : undefined;
           const before = this.get(kind, ns, name);
           if (!before || !this.delete(kind, ns, name))
-            throw new HttpError(404, 'NotFound', `${kind} "${name}" not found`);
+            throw new KubeSimulatorError(
+              404,
+              'NotFound',
+              `${kind} "${name}" not found`,
+            );
           const after = this.get(kind, ns, name);
           this.sendJson(
             res,
@@ -714,27 +852,40 @@ export class KubeSimulator {
           return;
         }
         default:
-          throw new HttpError(
+          throw new KubeSimulatorError(
             405,
             'MethodNotAllowed',
             `${req.method} is not supported`,
           );
       }
     } catch (e) {
-      if (e instanceof HttpError)
+      if (e instanceof KubeSimulatorError)
         this.sendStatus(res, req, e.code, e.reason, e.message);
       else throw e;
     }
   }
 
+  /**
+   * A watch: newline-delimited JSON events on a chunked response. Without a
+   * resourceVersion (or with "0") it starts with the current objects as
+   * ADDED; with one it replays the kept history after it, or answers a
+   * single ERROR event with a 410 Expired Status and ends if that version is
+   * older than the history kept. `timeoutSeconds` ends the stream cleanly.
+   */
   private watch(
     req: http.IncomingMessage,
     res: http.ServerResponse,
-    kind: Kind,
-    namespace: string | undefined,
-    selector: string | undefined,
-    resourceVersion: string | null,
+    opts: {
+      kind: Kind;
+      namespace: string | undefined;
+      selector: string | undefined;
+      fields: FieldRequirement[];
+      resourceVersion: string | null;
+      timeoutSeconds: number;
+      bookmarks: boolean;
+    },
   ) {
+    const { kind, namespace, selector } = opts;
     this.requests.push({ method: 'WATCH', path: req.url ?? '', status: 200 });
     res.writeHead(200, {
       'content-type': 'application/json',
@@ -746,11 +897,13 @@ export class KubeSimulator {
       kind,
       namespace,
       selector: parseLabelSelector(selector),
+      fields: opts.fields,
       res,
     };
-    const from = resourceVersion ? Number(resourceVersion) : undefined;
-    if (from !== undefined && from !== 0) {
-      if (from < this.oldestResumable.get(kind)!) {
+    const from = opts.resourceVersion ? Number(opts.resourceVersion) : 0;
+    if (from !== 0) {
+      const oldest = this.oldestResumable.get(kind)!;
+      if (!Number.isFinite(from) || from < oldest) {
         res.end(
           `${JSON.stringify({
             type: 'ERROR',
@@ -759,9 +912,7 @@ export class KubeSimulator {
               apiVersion: 'v1',
               metadata: {},
               status: 'Failure',
-              message: `too old resource version: ${from} (${this.oldestResumable.get(
-                kind,
-              )!})`,
+              message: `too old resource version: ${opts.resourceVersion} (${oldest})`,
               reason: 'Expired',
               code: 410,
             },
@@ -777,7 +928,32 @@ export class KubeSimulator {
         this.send(watcher, { type: 'ADDED', object: obj });
     }
     this.watchers.add(watcher);
-    const done = () => this.watchers.delete(watcher);
+    const timers: NodeJS.Timeout[] = [];
+    if (opts.bookmarks) {
+      const bookmark = () => {
+        const info = KINDS[kind];
+        if (!res.writableEnded)
+          res.write(
+            `${JSON.stringify({
+              type: 'BOOKMARK',
+              object: {
+                kind: info.kind,
+                apiVersion: apiVersionOf(info),
+                metadata: { resourceVersion: String(this.rv) },
+              },
+            })}\n`,
+          );
+      };
+      bookmark();
+      timers.push(setInterval(bookmark, BOOKMARK_INTERVAL_MS));
+    }
+    if (opts.timeoutSeconds > 0)
+      timers.push(setTimeout(() => res.end(), opts.timeoutSeconds * 1000));
+    for (const t of timers) t.unref();
+    const done = () => {
+      this.watchers.delete(watcher);
+      for (const t of timers) clearTimeout(t);
+    };
     req.on('close', done);
     res.on('close', done);
   }

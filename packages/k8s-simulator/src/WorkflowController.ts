@@ -1,12 +1,12 @@
 import type { KubeSimulator } from './KubeSimulator';
 
-const INSTANCE_LABELS = [
-  'app.kubernetes.io/managed-by',
-  'flagstage.io/instance',
-  'flagstage.io/contest',
-  'flagstage.io/team',
-  'flagstage.io/challenge',
-];
+/** Label → the start-challenge parameter it is set from (as in argo-templates/start-challenge.yaml). */
+const LABEL_PARAMETERS: Record<string, string> = {
+  'flagstage.io/instance': 'instance-id',
+  'flagstage.io/contest': 'contest-id',
+  'flagstage.io/team': 'team-id',
+  'flagstage.io/challenge': 'challenge',
+};
 
 function parametersOf(workflow: any): Record<string, string> {
   const out: Record<string, string> = {};
@@ -111,38 +111,47 @@ export class WorkflowController {
     );
   }
 
+  /**
+   * What argo-templates/start-challenge.yaml does, collapsed into one step:
+   * the namespace (labels from the parameters, falling back to the
+   * workflow's own labels), the copied flag Secret, the three network
+   * policies, the Service, the Job and the Job's pod. The DAG task names
+   * become the status nodes.
+   */
   private startChallenge(workflow: any) {
     const p = parametersOf(workflow);
     const ns = p.namespace;
-    const labels: Record<string, string> = {};
-    for (const key of INSTANCE_LABELS) {
-      const value = workflow.metadata.labels?.[key];
+    const labels: Record<string, string> = {
+      'app.kubernetes.io/managed-by': 'flagstage',
+    };
+    for (const [key, param] of Object.entries(LABEL_PARAMETERS)) {
+      const value = p[param] || workflow.metadata.labels?.[key];
       if (value !== undefined) labels[key] = value;
     }
-    labels['flagstage.io/expires-at'] = p['expires-at'];
     this.setPhase(workflow, 'Running', undefined, {
-      ...this.node(workflow, 'create-namespace', 'Running'),
+      ...this.node(workflow, 'namespace', 'Running'),
     });
     try {
-      this.sim.create('namespaces', { metadata: { name: ns, labels } });
+      this.sim.create('namespaces', {
+        metadata: {
+          name: ns,
+          labels: { ...labels, 'flagstage.io/expires-at': p['expires-at'] },
+        },
+      });
     } catch (e) {
+      // e.g. the namespace parameter is missing or the namespace exists.
       this.setPhase(
         workflow,
         'Failed',
-        `create-namespace: ${(e as Error).message}`,
-        {
-          ...this.node(
-            workflow,
-            'create-namespace',
-            'Failed',
-            (e as Error).message,
-          ),
-        },
+        `namespace: ${(e as Error).message}`,
+        this.node(workflow, 'namespace', 'Failed', (e as Error).message),
       );
       return;
     }
     const argo = this.sim.options.workflowNamespace;
-    const flag = this.sim.get('secrets', argo, p['flag-secret']);
+    const flag = p['flag-secret']
+      ? this.sim.get('secrets', argo, p['flag-secret'])
+      : undefined;
     if (flag)
       this.sim.create('secrets', {
         metadata: { name: 'flag', namespace: ns, labels },
@@ -150,39 +159,122 @@ export class WorkflowController {
         data: flag.data,
         stringData: flag.stringData,
       });
-    this.sim.create('networkpolicies', {
-      metadata: { name: 'deny-all', namespace: ns, labels },
-      spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+    const policy = (name: string, spec: any) =>
+      this.sim.create('networkpolicies', {
+        metadata: { name, namespace: ns, labels },
+        spec: { podSelector: {}, ...spec },
+      });
+    policy('deny-all', { policyTypes: ['Ingress', 'Egress'] });
+    policy('allow-gateway', {
+      policyTypes: ['Ingress'],
+      ingress: [
+        {
+          from: [
+            {
+              namespaceSelector: {
+                matchLabels: {
+                  'kubernetes.io/metadata.name':
+                    p['gateway-namespace'] || 'flagstage-gateway',
+                },
+              },
+            },
+          ],
+        },
+      ],
     });
+    policy('allow-dns', {
+      policyTypes: ['Egress'],
+      egress: [
+        {
+          to: [
+            {
+              namespaceSelector: {
+                matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' },
+              },
+            },
+          ],
+          ports: [
+            { protocol: 'UDP', port: 53 },
+            { protocol: 'TCP', port: 53 },
+          ],
+        },
+      ],
+    });
+    const port = Number(p.port) || 80;
     this.sim.create('services', {
       metadata: { name: 'challenge', namespace: ns, labels },
       spec: {
         selector: { 'flagstage.io/instance': labels['flagstage.io/instance'] },
-        ports: [{ name: 'challenge', port: 3333, targetPort: Number(p.port) }],
+        ports: [{ name: 'challenge', port: 3333, targetPort: port }],
       },
     });
-    this.sim.create('jobs', {
+    const podSpec = {
+      restartPolicy: 'Never',
+      automountServiceAccountToken: false,
+      ...(p.gvisor === 'true' ? { runtimeClassName: 'gvisor' } : {}),
+      containers: [
+        {
+          name: 'challenge',
+          image: p.image,
+          ports: [{ containerPort: port }],
+          env: [
+            {
+              name: 'FLAG',
+              valueFrom: {
+                secretKeyRef: { name: 'flag', key: 'FLAG', optional: true },
+              },
+            },
+            { name: 'PORT', value: String(port) },
+          ],
+          resources: {
+            limits: { cpu: p.cpu || '500m', memory: p.memory || '256Mi' },
+          },
+        },
+      ],
+    };
+    const job = this.sim.create('jobs', {
       metadata: { name: 'challenge', namespace: ns, labels },
       spec: {
-        activeDeadlineSeconds: Number(p['active-deadline-seconds']),
+        // Kept for inspection; not enforced (the worker handles deadlines).
+        activeDeadlineSeconds:
+          Number(p['active-deadline-seconds']) || undefined,
         backoffLimit: 0,
-        template: { metadata: { labels }, spec: {} },
+        template: { metadata: { labels }, spec: podSpec },
       },
-      status: { active: 1 },
+      status: { active: 1, startTime: new Date().toISOString() },
     });
+    // The Job controller's pod: the Job's labels plus the ones Kubernetes adds.
     const pod = this.sim.create('pods', {
-      metadata: { generateName: 'challenge-', namespace: ns, labels },
-      spec: {
-        containers: [{ name: 'challenge', image: p.image }],
-        restartPolicy: 'Never',
+      metadata: {
+        generateName: 'challenge-',
+        namespace: ns,
+        labels: {
+          ...labels,
+          'job-name': 'challenge',
+          'batch.kubernetes.io/job-name': 'challenge',
+          'controller-uid': job.metadata.uid,
+        },
+        ownerReferences: [
+          {
+            apiVersion: 'batch/v1',
+            kind: 'Job',
+            name: 'challenge',
+            uid: job.metadata.uid,
+            controller: true,
+            blockOwnerDeletion: true,
+          },
+        ],
       },
-      status: { phase: 'Pending', conditions: [] },
+      spec: podSpec,
+      status: { phase: 'Pending', conditions: [], qosClass: 'Burstable' },
     });
+    const jobNode = p.gvisor === 'true' ? 'job-gvisor' : 'job-runc';
     this.setPhase(workflow, 'Succeeded', undefined, {
-      ...this.node(workflow, 'create-namespace', 'Succeeded'),
+      ...this.node(workflow, 'namespace', 'Succeeded'),
+      ...this.node(workflow, 'secrets', 'Succeeded'),
       ...this.node(workflow, 'network-policy', 'Succeeded'),
       ...this.node(workflow, 'service', 'Succeeded'),
-      ...this.node(workflow, 'job', 'Succeeded'),
+      ...this.node(workflow, jobNode, 'Succeeded'),
     });
     this.runPod(workflow, ns, pod.metadata.name, p.image);
   }
@@ -232,11 +324,20 @@ export class WorkflowController {
       );
       return;
     }
+    // A made-up address in 10.244.0.0/16, as a pod network would assign.
+    const podIP = `10.244.${Math.floor(Math.random() * 250)}.${
+      2 + Math.floor(Math.random() * 250)
+    }`;
     this.later(delay / 2, () =>
       this.sim.patch('pods', ns, name, {
         status: {
           phase: 'Running',
-          conditions: [{ type: 'Ready', status: 'False' }],
+          podIP,
+          startTime: new Date().toISOString(),
+          conditions: [
+            { type: 'Ready', status: 'False' },
+            { type: 'ContainersReady', status: 'False' },
+          ],
           ...container(
             { running: { startedAt: new Date().toISOString() } },
             false,
@@ -265,7 +366,10 @@ export class WorkflowController {
       this.sim.patch('pods', ns, name, {
         status: {
           phase: 'Running',
-          conditions: [{ type: 'Ready', status: 'True' }],
+          conditions: [
+            { type: 'Ready', status: 'True' },
+            { type: 'ContainersReady', status: 'True' },
+          ],
           ...container(
             { running: { startedAt: new Date().toISOString() } },
             true,

@@ -1,8 +1,11 @@
 /**
- * A Kubernetes API simulator for tests — not a runtime. See README.md.
+ * A Kubernetes API simulator for tests — not a runtime. It serves the REST and
+ * watch protocol for the resources Flagstage uses over real HTTP on
+ * 127.0.0.1, so code built on `@kubernetes/client-node` is tested unchanged.
+ * See README.md for what it simulates and what it does not.
  *
  * @packageDocumentation
  */
-export { KubeSimulator } from './KubeSimulator';
+export { KubeSimulator, KubeSimulatorError } from './KubeSimulator';
 export type { Kind, KubeSimulatorOptions } from './KubeSimulator';
 export { parseLabelSelector, matchesSelector } from './labelSelector';

@@ -36,7 +36,8 @@ export function parseLabelSelector(
           key: m[1],
           values: m[3].split(',').map(v => v.trim()),
         };
-      m = part.match(/^([^\s!=]+)\s*(==|=|!=)\s*([^\s]*)$/);
+      // A label value: empty, or alphanumerics with - _ . inside.
+      m = part.match(/^([^\s!=]+)\s*(==|=|!=)\s*([A-Za-z0-9_.-]*)$/);
       if (m)
         return {
           op: m[2] === '!=' ? ('neq' as const) : ('eq' as const),
