@@ -1,0 +1,50 @@
+import { ShardedDispatcher } from './ShardedDispatcher';
+
+const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+
+describe('ShardedDispatcher', () => {
+  it("runs one key's tasks in order, never two at once, and other keys in parallel", async () => {
+    const d = new ShardedDispatcher(4, () => {});
+    const log: string[] = [];
+    let concurrentA = 0;
+    let maxConcurrentA = 0;
+    for (let i = 0; i < 5; i++) {
+      d.dispatch('a', async () => {
+        concurrentA += 1;
+        maxConcurrentA = Math.max(maxConcurrentA, concurrentA);
+        await sleep(5 - i); // later tasks are faster: order must still hold
+        log.push(`a${i}`);
+        concurrentA -= 1;
+      });
+    }
+    const t0 = Date.now();
+    const others = ['b', 'c', 'd', 'e', 'f', 'g'].filter(
+      k => d.laneOf(k) !== d.laneOf('a'),
+    );
+    for (const k of others) d.dispatch(k, () => sleep(30));
+    expect(d.backlog).toBe(5 + others.length);
+    await d.idle();
+    expect(log).toEqual(['a0', 'a1', 'a2', 'a3', 'a4']);
+    expect(maxConcurrentA).toBe(1);
+    // The slow tasks of other lanes overlapped instead of queueing behind each other.
+    expect(Date.now() - t0).toBeLessThan(30 * others.length);
+    expect(d.backlog).toBe(0);
+  });
+
+  it('reports a failing task and keeps its lane going', async () => {
+    const errors: string[] = [];
+    const d = new ShardedDispatcher(1, (key, e) =>
+      errors.push(`${key}: ${(e as Error).message}`),
+    );
+    const done: number[] = [];
+    d.dispatch('x', async () => {
+      throw new Error('boom');
+    });
+    d.dispatch('x', async () => {
+      done.push(1);
+    });
+    await d.idle();
+    expect(errors).toEqual(['x: boom']);
+    expect(done).toEqual([1]);
+  });
+});

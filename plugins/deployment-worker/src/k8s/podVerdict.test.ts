@@ -1,0 +1,76 @@
+import type { V1Pod } from '@kubernetes/client-node';
+import { podVerdict } from './podVerdict';
+
+const pod = (status: V1Pod['status']): V1Pod => ({ status });
+const waiting = (reason: string, message?: string) =>
+  pod({
+    phase: 'Pending',
+    containerStatuses: [
+      {
+        name: 'challenge',
+        image: 'x',
+        imageID: '',
+        ready: false,
+        restartCount: 0,
+        state: { waiting: { reason, message } },
+      },
+    ],
+  });
+
+describe('podVerdict', () => {
+  it.each([
+    ['no status yet', pod(undefined), 'pending'],
+    ['Pending, scheduling', pod({ phase: 'Pending' }), 'pending'],
+    [
+      'Running but not Ready',
+      pod({
+        phase: 'Running',
+        conditions: [{ type: 'Ready', status: 'False' }],
+      }),
+      'pending',
+    ],
+    [
+      'Running and Ready',
+      pod({
+        phase: 'Running',
+        conditions: [{ type: 'Ready', status: 'True' }],
+      }),
+      'ready',
+    ],
+    ['ContainerCreating', waiting('ContainerCreating'), 'pending'],
+    ['ErrImagePull', waiting('ErrImagePull', 'not found'), 'failed'],
+    ['ImagePullBackOff', waiting('ImagePullBackOff'), 'failed'],
+    ['CrashLoopBackOff', waiting('CrashLoopBackOff'), 'failed'],
+    [
+      'CreateContainerConfigError',
+      waiting('CreateContainerConfigError'),
+      'failed',
+    ],
+    [
+      'deadline',
+      pod({
+        phase: 'Failed',
+        reason: 'DeadlineExceeded',
+        message: 'Job was active longer than specified deadline',
+      }),
+      'failed',
+    ],
+    ['exited', pod({ phase: 'Succeeded' }), 'failed'],
+  ])('%s → %s', (_name, p, kind) => {
+    expect(podVerdict(p).kind).toBe(kind);
+  });
+
+  it('says why, in words a team understands, with the detail', () => {
+    expect(podVerdict(waiting('ErrImagePull', 'manifest unknown'))).toEqual({
+      kind: 'failed',
+      reason: 'the image could not be pulled (ErrImagePull): manifest unknown',
+    });
+    expect(
+      podVerdict(pod({ phase: 'Failed', reason: 'DeadlineExceeded' })),
+    ).toEqual({ kind: 'failed', reason: 'the instance reached its deadline' });
+    const long = podVerdict(waiting('ErrImagePull', 'x'.repeat(2000)));
+    expect(long.kind === 'failed' && long.reason.length).toBeLessThanOrEqual(
+      480,
+    );
+  });
+});
