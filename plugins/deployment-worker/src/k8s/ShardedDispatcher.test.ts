@@ -6,17 +6,15 @@ describe('ShardedDispatcher', () => {
   it("runs one key's tasks in order, never two at once, and other keys in parallel", async () => {
     const d = new ShardedDispatcher(4, () => {});
     const log: string[] = [];
-    let concurrentA = 0;
-    let maxConcurrentA = 0;
-    for (let i = 0; i < 5; i++) {
-      d.dispatch('a', async () => {
-        concurrentA += 1;
-        maxConcurrentA = Math.max(maxConcurrentA, concurrentA);
-        await sleep(5 - i); // later tasks are faster: order must still hold
-        log.push(`a${i}`);
-        concurrentA -= 1;
-      });
-    }
+    const a = { running: 0, max: 0 };
+    const task = (i: number) => async () => {
+      a.running += 1;
+      a.max = Math.max(a.max, a.running);
+      await sleep(5 - i); // later tasks are faster: order must still hold
+      log.push(`a${i}`);
+      a.running -= 1;
+    };
+    for (let i = 0; i < 5; i++) d.dispatch('a', task(i));
     const t0 = Date.now();
     const others = ['b', 'c', 'd', 'e', 'f', 'g'].filter(
       k => d.laneOf(k) !== d.laneOf('a'),
@@ -25,7 +23,7 @@ describe('ShardedDispatcher', () => {
     expect(d.backlog).toBe(5 + others.length);
     await d.idle();
     expect(log).toEqual(['a0', 'a1', 'a2', 'a3', 'a4']);
-    expect(maxConcurrentA).toBe(1);
+    expect(a.max).toBe(1);
     // The slow tasks of other lanes overlapped instead of queueing behind each other.
     expect(Date.now() - t0).toBeLessThan(30 * others.length);
     expect(d.backlog).toBe(0);
