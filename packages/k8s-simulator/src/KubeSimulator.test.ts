@@ -140,6 +140,15 @@ describe('KubeSimulator with the real @kubernetes/client-node', () => {
       namespace: 'gone',
       body: { metadata: { name: 's' } },
     });
+    const deleted: string[] = [];
+    await new Watch(sim.kubeConfig()).watch(
+      '/api/v1/secrets',
+      {},
+      (type, obj) => {
+        if (type === 'DELETED') deleted.push(obj.metadata.name);
+      },
+      () => {},
+    );
     await core.deleteNamespace({ name: 'gone' });
     expect(sim.get('namespaces', undefined, 'gone')?.status.phase).toBe(
       'Terminating',
@@ -155,6 +164,10 @@ describe('KubeSimulator with the real @kubernetes/client-node', () => {
       ns => ns === undefined,
     );
     expect(sim.list('secrets', { namespace: 'gone' })).toEqual([]);
+    await until(
+      () => deleted.slice(),
+      d => d.includes('s'),
+    );
   });
 
   it('materialises a start-challenge workflow: namespace with labels, policy, service, job, and a pod that becomes Ready', async () => {
@@ -321,6 +334,14 @@ describe('KubeSimulator with the real @kubernetes/client-node', () => {
   it('answers 500 at the configured rate and slows responses', async () => {
     sim.faults.apiErrors(1);
     await expect(core.listNamespace()).rejects.toMatchObject({ code: 500 });
+    sim.faults.apiErrors(0.5);
+    const codes = await Promise.all(
+      Array.from({ length: 40 }, () =>
+        fetch(`${sim.url}/api/v1/namespaces`).then(r => r.status),
+      ),
+    );
+    // Both outcomes at a 0.5 rate (all 40 alike: p = 2^-39).
+    expect(new Set(codes)).toEqual(new Set([200, 500]));
     sim.faults.clear();
     sim.faults.slowResponses(150);
     const t0 = Date.now();
@@ -378,7 +399,7 @@ describe('KubeSimulator with the real @kubernetes/client-node', () => {
     );
   });
 
-  it('filters lists and watches by field selector', async () => {
+  it('filters lists by field selector', async () => {
     await core.createNamespace({ body: { metadata: { name: 'f' } } });
     for (const name of ['a', 'b'])
       sim.create('pods', {
@@ -458,6 +479,48 @@ describe('KubeSimulator with the real @kubernetes/client-node', () => {
         .sort(),
     ).toEqual(['a', 'c']);
     await informer.stop();
+  });
+
+  it('keeps historyLimit events per kind: resuming within them replays, older gets 410', async () => {
+    const small = await KubeSimulator.start({ historyLimit: 2 });
+    try {
+      const rv0 = small.create('namespaces', { metadata: { name: 'n0' } })
+        .metadata.resourceVersion;
+      const rv1 = small.create('namespaces', { metadata: { name: 'n1' } })
+        .metadata.resourceVersion;
+      small.create('namespaces', { metadata: { name: 'n2' } });
+      small.create('namespaces', { metadata: { name: 'n3' } });
+      const lines = async (rv: string) =>
+        (
+          await (
+            await fetch(
+              `${small.url}/api/v1/namespaces?watch=true&resourceVersion=${rv}&timeoutSeconds=0.1`,
+            )
+          ).text()
+        )
+          .trim()
+          .split('\n')
+          .map(l => JSON.parse(l));
+      // n2 and n3 are kept: from rv1 the watch replays exactly them.
+      expect(
+        (await lines(rv1)).map(e => `${e.type} ${e.object.metadata.name}`),
+      ).toEqual(['ADDED n2', 'ADDED n3']);
+      expect(await lines(rv0)).toEqual([
+        expect.objectContaining({
+          type: 'ERROR',
+          object: expect.objectContaining({ code: 410, reason: 'Expired' }),
+        }),
+      ]);
+      const pods = await fetch(`${small.url}/api/v1/namespaces/n1/pods/x/log`);
+      expect(pods.status).toBe(404);
+      expect(await pods.json()).toMatchObject({
+        kind: 'Status',
+        code: 404,
+        message: expect.stringMatching(/not simulated/),
+      });
+    } finally {
+      await small.close();
+    }
   });
 
   it('sends a 410 Expired event to a watch resuming from a forgotten version', async () => {

@@ -241,7 +241,11 @@ function jsonPatch(target: any, ops: any[]): any {
  * Running → Ready. Faults can be injected. No container ever runs.
  */
 export class KubeSimulator {
-  /** Every HTTP request served, in order. */
+  /**
+   * Every HTTP request served, in order, with its status (500 for injected
+   * errors). Watches are recorded with method `WATCH`; `path` includes the
+   * query string.
+   */
   readonly requests: { method: string; path: string; status: number }[] = [];
   private readonly store = new Map<Kind, Map<string, any>>();
   private readonly history = new Map<
@@ -414,7 +418,12 @@ export class KubeSimulator {
       .map(clone);
   }
 
-  /** Creates an object as the API would (409 if it exists, 404 without its namespace). */
+  /**
+   * Creates an object as the API would and emits ADDED; a Workflow starts the
+   * simulated controller. Throws {@link KubeSimulatorError} as the API would
+   * answer: 409 if it exists, 404 without its namespace, 403 while that
+   * namespace terminates, 422 for a bad name.
+   */
   create(kind: Kind, input: any): any {
     const info = KINDS[kind];
     const obj = clone(input);
@@ -486,14 +495,18 @@ export class KubeSimulator {
     return clone(obj);
   }
 
-  /** Replaces an object's spec/status/labels via a merge patch (emits MODIFIED). */
+  /**
+   * Applies a JSON merge patch (RFC 7386) to an object and emits MODIFIED;
+   * 404 {@link KubeSimulatorError} if it does not exist. Name, namespace and
+   * uid cannot change.
+   */
   patch(
     kind: Kind,
     namespace: string | undefined,
     name: string,
     patch: any,
   ): any {
-    const k = this.key(namespace, name);
+    const k = this.key(KINDS[kind].namespaced ? namespace : undefined, name);
     const current = this.store.get(kind)!.get(k);
     if (!current)
       throw new KubeSimulatorError(
@@ -702,7 +715,15 @@ export class KubeSimulator {
           'InternalError',
           'simulated API server error',
         );
-      const { kind, namespace, name } = this.route(url.pathname);
+      const { kind, namespace, name, subresource } = this.route(url.pathname);
+      // `/status` reads and writes the whole object here (no spec/status
+      // split); logs, exec, eviction and the like are not simulated.
+      if (subresource !== undefined && subresource !== 'status')
+        throw new KubeSimulatorError(
+          404,
+          'NotFound',
+          `the ${subresource} subresource is not simulated`,
+        );
       const info = KINDS[kind];
       const q = url.searchParams;
       switch (req.method) {
