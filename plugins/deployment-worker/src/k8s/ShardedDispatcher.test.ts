@@ -1,6 +1,6 @@
 import { ShardedDispatcher } from './ShardedDispatcher';
 
-const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+const sleep = (ms: number) => new Promise<void>(r => setTimeout(r, ms));
 
 describe('ShardedDispatcher', () => {
   it("runs one key's tasks in order, never two at once, and other keys in parallel", async () => {
