@@ -65,6 +65,12 @@ export type KubeSimulatorOptions = {
   workflowNamespace?: string;
   /** Watch events kept per kind for resuming watches; older versions get 410. Default: 1000 */
   historyLimit?: number;
+  /**
+   * How long a start-challenge workflow stays Running after creating its
+   * objects, as Argo's pods take time (benchmarks of the workflow budget).
+   * Default: 0 (it succeeds at once)
+   */
+  workflowDurationMs?: number;
 };
 
 /**
@@ -289,6 +295,7 @@ export class KubeSimulator {
       podReadyDelayMs: options.podReadyDelayMs ?? 200,
       workflowNamespace: options.workflowNamespace ?? 'argo',
       historyLimit: options.historyLimit ?? 1000,
+      workflowDurationMs: options.workflowDurationMs ?? 0,
     });
     sim.create('namespaces', {
       metadata: { name: sim.options.workflowNamespace },

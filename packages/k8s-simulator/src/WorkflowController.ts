@@ -269,13 +269,17 @@ export class WorkflowController {
       status: { phase: 'Pending', conditions: [], qosClass: 'Burstable' },
     });
     const jobNode = p.gvisor === 'true' ? 'job-gvisor' : 'job-runc';
-    this.setPhase(workflow, 'Succeeded', undefined, {
-      ...this.node(workflow, 'namespace', 'Succeeded'),
-      ...this.node(workflow, 'secrets', 'Succeeded'),
-      ...this.node(workflow, 'network-policy', 'Succeeded'),
-      ...this.node(workflow, 'service', 'Succeeded'),
-      ...this.node(workflow, jobNode, 'Succeeded'),
-    });
+    const succeed = () =>
+      this.setPhase(workflow, 'Succeeded', undefined, {
+        ...this.node(workflow, 'namespace', 'Succeeded'),
+        ...this.node(workflow, 'secrets', 'Succeeded'),
+        ...this.node(workflow, 'network-policy', 'Succeeded'),
+        ...this.node(workflow, 'service', 'Succeeded'),
+        ...this.node(workflow, jobNode, 'Succeeded'),
+      });
+    if (this.sim.options.workflowDurationMs > 0)
+      this.later(this.sim.options.workflowDurationMs, succeed);
+    else succeed();
     this.runPod(workflow, ns, pod.metadata.name, p.image);
   }
 
