@@ -6,6 +6,13 @@
  * its database and queues.
  *
  *   yarn bench:deploy-burst      (FLAGSTAGE_BENCH_AMQP_URL, BENCH_STARTS=2000, BENCH_TEAMS=500, BENCH_WINDOW_SECONDS=10)
+ *
+ * BENCH_DRIVER=simulator: the real worker instead (DeploymentWorker with the
+ * Kubernetes driver, its workflow budget BENCH_BUDGET=30, and the pod
+ * listener) against the Kubernetes API simulator, whose workflows run
+ * BENCH_WORKFLOW_MS (default 1000) and whose pods are Ready BENCH_POD_READY_MS
+ * (default 2000) after creation. Prints time to all RUNNING, the peak of
+ * workflows in flight, and duplicate workflows.
  */
 import http from 'node:http';
 import path from 'node:path';
@@ -22,6 +29,13 @@ import { InstanceService } from '../../plugins/deployment-backend/src/services/I
 import { readDeploymentConfig } from '../../plugins/deployment-backend/src/config';
 import { createRouter } from '../../plugins/deployment-backend/src/router';
 import knexFactory, { type Knex } from 'knex';
+import { KubeSimulator } from '@flagstage/k8s-simulator';
+import { DeploymentWorker } from '../../plugins/deployment-worker/src/services/DeploymentWorker';
+import { InstanceApi } from '../../plugins/deployment-worker/src/services/clients';
+import {
+  KubernetesDriver,
+  PodListener,
+} from '../../plugins/deployment-worker/src/k8s';
 
 const PG_URL =
   process.env.FLAGSTAGE_BENCH_POSTGRES_URL ??
@@ -94,7 +108,12 @@ const challengeEntity = (name: string) => ({
     difficulty: 'easy',
     scoring: { function: 'static', value: 100 },
     flags: [{ kind: 'dynamic', prefix: 'flagstage' }],
-    runtime: { protocol: 'http', port: 3333, ttlSeconds: 3600 },
+    runtime: {
+      protocol: 'http',
+      port: 3333,
+      ttlSeconds: 3600,
+      image: `registry.example/${name}:1`,
+    },
   },
 });
 
@@ -170,25 +189,29 @@ async function main() {
   // The worker: real consumer and transitions; the driver accepts at once.
   const handled = new Map<string, number>();
   const acceptLatency: number[] = [];
-  const consumer = await queue.consume(
-    async (job: DeploymentJob) => {
-      handled.set(job.instanceId, (handled.get(job.instanceId) ?? 0) + 1);
-      if (job.action !== 'deploy') return;
-      const moved = await store.transition(
-        job.instanceId,
-        ['QUEUED'],
-        'DEPLOYING',
-        { actor: 'bench-worker' },
+  const simulated = process.env.BENCH_DRIVER === 'simulator';
+  const k8s = simulated ? await startSimulatedWorker(port, queue) : undefined;
+  const consumer = k8s
+    ? k8s.consumer
+    : await queue.consume(
+        async (job: DeploymentJob) => {
+          handled.set(job.instanceId, (handled.get(job.instanceId) ?? 0) + 1);
+          if (job.action !== 'deploy') return;
+          const moved = await store.transition(
+            job.instanceId,
+            ['QUEUED'],
+            'DEPLOYING',
+            { actor: 'bench-worker' },
+          );
+          if (!moved) return;
+          acceptLatency.push(Date.now() - Date.parse(job.requestedAt));
+          await store.transition(job.instanceId, ['DEPLOYING'], 'RUNNING', {
+            endpoint: '127.0.0.1:1',
+            actor: 'bench-worker',
+          });
+        },
+        { prefetch: 32 },
       );
-      if (!moved) return;
-      acceptLatency.push(Date.now() - Date.parse(job.requestedAt));
-      await store.transition(job.instanceId, ['DEPLOYING'], 'RUNNING', {
-        endpoint: '127.0.0.1:1',
-        actor: 'bench-worker',
-      });
-    },
-    { prefetch: 32 },
-  );
 
   try {
     const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
@@ -267,7 +290,7 @@ async function main() {
     const sentIn = (Date.now() - t0) / 1000;
     const accepted = statuses.get(202) ?? 0;
     // Wait for the worker to drain.
-    const deadline = Date.now() + 60_000;
+    const deadline = Date.now() + (simulated ? 240_000 : 60_000);
     let running = 0;
     while (Date.now() < deadline) {
       running = Number(
@@ -287,6 +310,7 @@ async function main() {
           .count({ n: '*' })
       ).map((r: any) => [r.state, Number(r.n)]),
     );
+    if (k8s) acceptLatency.push(...(await k8s.acceptLatencies(knex)));
     const duplicates = [...handled.values()].filter(n => n > 1).length;
     apiLatency.sort((a, b) => a - b);
     acceptLatency.sort((a, b) => a - b);
@@ -310,7 +334,13 @@ async function main() {
       drainedInSeconds: round(drainedIn, 1),
       instancesByState: byState,
       lost: accepted - running,
-      duplicates,
+      duplicates: k8s ? k8s.duplicateWorkflows() : duplicates,
+      ...(k8s && {
+        driver: 'kubernetes (simulator)',
+        budget: k8s.budget,
+        peakWorkflowsInFlight: k8s.peak(),
+        startWorkflows: k8s.startWorkflows(),
+      }),
     };
     console.log(`\nDeploy burst — ${result.at}`);
     console.log(
@@ -328,15 +358,115 @@ async function main() {
         result.lost
       }; duplicates ${duplicates}`,
     );
+    if (k8s)
+      console.log(
+        `Kubernetes driver on the simulator: budget ${
+          k8s.budget
+        }, peak workflows in flight ${k8s.peak()}, start workflows ${k8s.startWorkflows()}, duplicate workflows ${k8s.duplicateWorkflows()}`,
+      );
     console.log(JSON.stringify(result));
     agent.destroy();
   } finally {
     await consumer.cancel();
+    await k8s?.stop();
     await queue.close();
     server.close();
     await drop();
     await deleteQueues(prefix);
   }
+}
+
+/**
+ * The production worker path against the Kubernetes API simulator: the
+ * deployment backend's internal API over HTTP (this process's router), the
+ * DeploymentWorker with the Kubernetes driver, and the pod listener.
+ */
+async function startSimulatedWorker(port: number, queue: any) {
+  const budget = Number(process.env.BENCH_BUDGET ?? 30);
+  const sim = await KubeSimulator.start({
+    podReadyDelayMs: Number(process.env.BENCH_POD_READY_MS ?? 2000),
+    workflowDurationMs: Number(process.env.BENCH_WORKFLOW_MS ?? 1000),
+    historyLimit: 50_000,
+  });
+  const base = `http://127.0.0.1:${port}/api/deployment`;
+  const client = {
+    fetch: (path: string, init: { method?: string; body?: unknown } = {}) =>
+      fetch(`${base}${path}`, {
+        method: init.method ?? 'GET',
+        headers:
+          init.body === undefined ? {} : { 'content-type': 'application/json' },
+        body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      }),
+  };
+  const instances = new InstanceApi(client as any);
+  const kubeConfig = sim.kubeConfig();
+  const driver = new KubernetesDriver({
+    kubeConfig,
+    logger: quietLogger,
+    maxRunningWorkflows: budget,
+  });
+  const listener = new PodListener({
+    kubeConfig,
+    instances,
+    logger: quietLogger,
+    workflows: driver.workflowCache,
+    teardown: id => driver.teardown(id),
+  });
+  await driver.connect();
+  await listener.start();
+  const worker = new DeploymentWorker({
+    queue,
+    driver,
+    instances,
+    contest: { env: async () => ({ FLAG: 'flagstage{bench}' }) } as any,
+    loadEntity: async ref => challengeEntity(ref.split('/')[1]) as any,
+    logger: quietLogger,
+    concurrency: 64,
+  });
+  let peak = 0;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, driver.runningWorkflows());
+  }, 20);
+  const starts = () =>
+    sim
+      .list('workflows', { namespace: 'argo' })
+      .filter(w => w.spec.workflowTemplateRef.name === 'start-challenge');
+  await worker.start();
+  return {
+    budget,
+    consumer: { cancel: () => worker.stop() },
+    peak: () => peak,
+    startWorkflows: () => starts().length,
+    duplicateWorkflows: () =>
+      sim.requests.filter(
+        r =>
+          r.method === 'POST' &&
+          r.path.includes('/workflows') &&
+          r.status === 201,
+      ).length - new Set(starts().map(w => w.metadata.name)).size,
+    /** Request → workflow submitted (the worker accepted the job), per instance. */
+    async acceptLatencies(db: Knex): Promise<number[]> {
+      const created = new Map<string, number>();
+      for (const wf of starts())
+        created.set(
+          wf.metadata.name,
+          Date.parse(String(wf.metadata.creationTimestamp)),
+        );
+      const rows = await db('instances')
+        .where({ contest_id: 'bench' })
+        .select('id', 'created_at');
+      return rows.flatMap((r: any) => {
+        const at = created.get(`start-${r.id}`);
+        return at === undefined ? [] : [at - new Date(r.created_at).getTime()];
+      });
+    },
+    async stop() {
+      clearInterval(sampler);
+      await listener.stop();
+      await driver.disconnect();
+      await sim.close();
+    },
+  };
 }
 
 /** Removes the benchmark's exchanges and queues from the broker. */
