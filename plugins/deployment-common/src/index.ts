@@ -8,3 +8,4 @@ export * from './jobs';
 export * from './runtimeDriver';
 export * from './permissions';
 export * from './instanceView';
+export * from './builds';
