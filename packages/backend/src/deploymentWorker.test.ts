@@ -120,6 +120,16 @@ describe('deployment worker with the local driver', () => {
             challenge('quick', ['100']),
             challenge('slow', ['2500']),
             challenge('broken', ['0', 'crash']),
+            {
+              ...challenge('buildable', ['100']),
+              spec: {
+                ...challenge('buildable', ['100']).spec,
+                runtime: {
+                  ...challenge('buildable', ['100']).spec.runtime,
+                  build: { context: '.' },
+                },
+              },
+            },
           ] as any,
         }),
         fakeContest,
@@ -219,6 +229,26 @@ describe('deployment worker with the local driver', () => {
       challengeRef: 'challenge:default/quick',
     });
     expect(again.status).toBe(202);
+  });
+
+  it('fails a build with the reason: the local driver cannot build images', async () => {
+    const res = await api('post', '/builds', {
+      challengeRef: 'challenge:default/buildable',
+    });
+    expect(res.status).toBe(202);
+    const build = await eventually(
+      () =>
+        api('get', '/builds?challengeRef=challenge:default/buildable').then(
+          (r: any) => r.body.items[0],
+        ),
+      (b: any) => b?.status === 'FAILED',
+    );
+    expect(build).toMatchObject({
+      status: 'FAILED',
+      message: expect.stringMatching(
+        /local driver cannot build images; builds need deploymentWorker.driver: kubernetes/,
+      ),
+    });
   });
 
   it('refuses users without permission and answers 404/400 clearly', async () => {

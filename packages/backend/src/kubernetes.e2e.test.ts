@@ -144,6 +144,7 @@ describeWithServices(['redis'])(
                     skipTLSVerify: true,
                   },
                   maxRunningWorkflows: 30,
+                  registry: 'registry.example/ctf',
                   deployDeadlineSeconds: 2,
                   reconcileGraceSeconds: 0,
                   reconcileIntervalSeconds: 3600,
@@ -157,6 +158,30 @@ describeWithServices(['redis'])(
               challenge('badimage', { image: 'registry.example/nope:0' }),
               challenge('stuck', { image: 'registry.example/stuck:1' }),
               challenge('crashy', { image: 'registry.example/crash:1' }),
+              {
+                ...challenge('buildme', {
+                  build: { context: 'challenges/buildme' },
+                }),
+                metadata: {
+                  name: 'buildme',
+                  namespace: 'default',
+                  annotations: {
+                    'flagstage.io/build-context':
+                      'git://git.example/ctf/challenges.git#refs/heads/main',
+                  },
+                },
+              },
+              {
+                ...challenge('breaks', { build: {} }),
+                metadata: {
+                  name: 'breaks',
+                  namespace: 'default',
+                  annotations: {
+                    'flagstage.io/build-context':
+                      'git://git.example/ctf/challenges.git#refs/heads/main',
+                  },
+                },
+              },
             ] as any,
           }),
           fakeContest,
@@ -173,6 +198,11 @@ describeWithServices(['redis'])(
       sim.faults.imagePullError(byImage('registry.example/nope:0'));
       sim.faults.stuckPending(byImage('registry.example/stuck:1'));
       sim.faults.crashLoop(byImage('registry.example/crash:1'));
+      sim.faults.buildFailure(wf =>
+        wf.spec.arguments.parameters.some(
+          (p: any) => p.name === 'challenge' && p.value === 'breaks',
+        ),
+      );
     });
 
     afterAll(async () => {
@@ -336,6 +366,87 @@ describeWithServices(['redis'])(
       expect(
         sim.requests.filter(r => r.method === 'WATCH').length,
       ).toBeGreaterThan(3);
+    });
+
+    it('builds a challenge image: build-challenge workflow, exit-handler callback with its single-use token, status on the API', async () => {
+      const requested = await api('post', '/api/deployment/builds', {
+        challengeRef: 'challenge:default/buildme',
+      });
+      expect(requested.status).toBe(202);
+      expect(requested.body.status).toBe('QUEUED');
+      // One build per challenge at a time.
+      const again = await api('post', '/api/deployment/builds', {
+        challengeRef: 'challenge:default/buildme',
+      });
+      expect(again.status).toBe(409);
+      const builds = (): Promise<any[]> =>
+        api(
+          'get',
+          '/api/deployment/builds?challengeRef=challenge:default/buildme',
+        ).then((r: any) => r.body.items);
+      const done = await eventually(builds, items =>
+        ['SUCCEEDED', 'FAILED'].includes(items[0]?.status),
+      );
+      expect(done[0]).toMatchObject({
+        id: requested.body.id,
+        status: 'SUCCEEDED',
+        image: 'registry.example/ctf/buildme:latest',
+        workflow: `build-${requested.body.id}`,
+      });
+      const wf = sim.get('workflows', 'argo', `build-${requested.body.id}`);
+      const param = (n: string) =>
+        wf.spec.arguments.parameters.find((p: any) => p.name === n)?.value;
+      expect(param('context')).toBe(
+        'git://git.example/ctf/challenges.git#refs/heads/main',
+      );
+      expect(param('context-sub-path')).toBe('challenges/buildme');
+      // The token is in a Secret, never a parameter, and is single use.
+      const token = sim.get('secrets', 'argo', param('callback-token-secret'))
+        .stringData.TOKEN;
+      expect(JSON.stringify(wf)).not.toContain(token);
+      const replay = await request(server)
+        .post(param('callback-url').replace(/^https?:\/\/[^/]+/, ''))
+        .set('Authorization', `Bearer ${token}`)
+        .send({ status: 'Failed' });
+      expect(replay.status).toBe(401);
+      const forged = await request(server)
+        .post(`/api/deployment/builds/${requested.body.id}/callback`)
+        .set('Authorization', 'Bearer not-the-token')
+        .send({ status: 'Succeeded' });
+      expect(forged.status).toBe(401);
+
+      // A failing build ends FAILED with the workflow's status.
+      const broken = await api('post', '/api/deployment/builds', {
+        challengeRef: 'challenge:default/breaks',
+      });
+      const failed = await eventually(
+        () =>
+          api(
+            'get',
+            '/api/deployment/builds?challengeRef=challenge:default/breaks',
+          ).then((r: any) => r.body.items[0]),
+        (b: any) => b?.status !== 'QUEUED' && b?.status !== 'RUNNING',
+      );
+      expect(failed).toMatchObject({
+        id: broken.body.id,
+        status: 'FAILED',
+        message: 'the build workflow ended Failed',
+      });
+      // Nothing to build → 400; unknown challenge → 404.
+      expect(
+        (
+          await api('post', '/api/deployment/builds', {
+            challengeRef: 'challenge:default/web',
+          })
+        ).status,
+      ).toBe(400);
+      expect(
+        (
+          await api('post', '/api/deployment/builds', {
+            challengeRef: 'challenge:default/nope',
+          })
+        ).status,
+      ).toBe(404);
     });
 
     it('rebuilds the instance cache after Redis loses it', async () => {

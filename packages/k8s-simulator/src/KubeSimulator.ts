@@ -268,6 +268,7 @@ export class KubeSimulator {
     imagePullError: [] as Match[],
     stuckPending: [] as Match[],
     crashLoop: [] as Match[],
+    buildFailure: [] as Match[],
   };
   private readonly controller: WorkflowController;
   private server!: http.Server;
@@ -351,6 +352,9 @@ export class KubeSimulator {
     /** Challenge pods of matching workflows crash-loop. */
     crashLoop: (match: Match = () => true) =>
       void this.faultSets.crashLoop.push(match),
+    /** Matching build-challenge workflows fail (Kaniko could not build). */
+    buildFailure: (match: Match = () => true) =>
+      void this.faultSets.buildFailure.push(match),
     /** This fraction (0..1) of requests, watches included, is answered 500. */
     apiErrors: (rate: number) => {
       this.errorRate = rate;
@@ -379,8 +383,14 @@ export class KubeSimulator {
       this.faultSets.imagePullError = [];
       this.faultSets.stuckPending = [];
       this.faultSets.crashLoop = [];
+      this.faultSets.buildFailure = [];
     },
   };
+
+  /** Whether a build workflow should fail (used by the simulated controller). */
+  buildFails(workflow: any): boolean {
+    return this.faultSets.buildFailure.some(m => m(workflow));
+  }
 
   /** The pod fault that applies to a workflow, if any (used by the simulated controller). */
   podFaultFor(

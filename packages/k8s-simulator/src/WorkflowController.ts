@@ -55,6 +55,7 @@ export class WorkflowController {
     this.later(5, () => {
       if (template === 'start-challenge') this.startChallenge(workflow);
       else if (template === 'stop-challenge') this.stopChallenge(workflow);
+      else if (template === 'build-challenge') this.buildChallenge(workflow);
       else
         this.setPhase(
           workflow,
@@ -381,6 +382,70 @@ export class WorkflowController {
         },
       }),
     );
+  }
+
+  /**
+   * build-challenge: "builds" for workflowDurationMs (no image is built),
+   * then runs the exit handler as the template does: POSTs the workflow's
+   * status to `callback-url` with the token from the Secret named by
+   * `callback-token-secret`.
+   */
+  private buildChallenge(workflow: any) {
+    const p = parametersOf(workflow);
+    this.setPhase(
+      workflow,
+      'Running',
+      undefined,
+      this.node(workflow, 'kaniko', 'Running'),
+    );
+    this.later(Math.max(5, this.sim.options.workflowDurationMs), () => {
+      const failed = this.sim.buildFails(workflow);
+      const phase = failed ? 'Failed' : 'Succeeded';
+      const image = `${p.registry}/${p.challenge}:${p.tag}`;
+      const secret = this.sim.get(
+        'secrets',
+        this.sim.options.workflowNamespace,
+        p['callback-token-secret'],
+      );
+      const token =
+        secret?.stringData?.TOKEN ??
+        (secret?.data?.TOKEN
+          ? Buffer.from(secret.data.TOKEN, 'base64').toString('utf8')
+          : '');
+      const report = () =>
+        fetch(p['callback-url'], {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${token}`,
+            'content-type': 'application/json',
+          },
+          body: JSON.stringify({
+            buildId: p['build-id'],
+            workflow: workflow.metadata.name,
+            status: phase,
+            image,
+          }),
+        }).then(
+          r => (r.ok ? 'Succeeded' : `Failed (callback answered ${r.status})`),
+          e => `Failed (callback unreachable: ${e.message})`,
+        );
+      report().then(result => {
+        if (this.stopped) return;
+        try {
+          this.setPhase(workflow, phase, failed ? 'kaniko failed' : undefined, {
+            ...this.node(workflow, 'kaniko', phase),
+            ...this.node(
+              workflow,
+              'onExit',
+              result.startsWith('Succeeded') ? 'Succeeded' : 'Failed',
+              result,
+            ),
+          });
+        } catch {
+          // deleted meanwhile
+        }
+      });
+    });
   }
 
   private stopChallenge(workflow: any) {

@@ -4,10 +4,17 @@ import {
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { instancePermissions } from '@flagstage/plugin-deployment-common';
+import {
+  buildCreatePermission,
+  buildReadPermission,
+  instancePermissions,
+} from '@flagstage/plugin-deployment-common';
 import { jobQueueServiceRef } from '@flagstage/plugin-deployment-node';
 import { readDeploymentConfig } from './config';
+import { BuildStore } from './database/BuildStore';
 import { InstanceStore } from './database/InstanceStore';
+import { BuildService } from './services/BuildService';
+import { createBuildsRouter } from './router/builds';
 import { InstanceService } from './services/InstanceService';
 import { createRouter } from './router';
 
@@ -33,6 +40,7 @@ export const deploymentPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         lifecycle: coreServices.lifecycle,
+        discovery: coreServices.discovery,
         catalog: catalogServiceRef,
         queue: jobQueueServiceRef,
       },
@@ -59,7 +67,26 @@ export const deploymentPlugin = createBackendPlugin({
               credentials: await deps.auth.getOwnServiceCredentials(),
             })) ?? undefined,
         );
-        deps.permissionsRegistry.addPermissions(instancePermissions);
+        deps.permissionsRegistry.addPermissions([
+          ...instancePermissions,
+          buildCreatePermission,
+          buildReadPermission,
+        ]);
+        const callbackBase = deps.config.getOptionalString(
+          'deployment.builds.callbackBaseUrl',
+        );
+        const builds = new BuildService(
+          new BuildStore(db),
+          queue,
+          async ref =>
+            (await deps.catalog.getEntityByRef(ref, {
+              credentials: await deps.auth.getOwnServiceCredentials(),
+            })) ?? undefined,
+          async () =>
+            callbackBase?.replace(/\/$/, '') ??
+            (await deps.discovery.getExternalBaseUrl('deployment')),
+          deps.logger,
+        );
         await deps.scheduler.scheduleTask({
           id: 'deployment-expiry-sweeper',
           frequency: { seconds: 15 },
@@ -78,8 +105,21 @@ export const deploymentPlugin = createBackendPlugin({
             permissions: deps.permissions,
           }),
         );
+        deps.httpRouter.use(
+          createBuildsRouter({
+            builds,
+            httpAuth: deps.httpAuth,
+            permissions: deps.permissions,
+          }),
+        );
         deps.httpRouter.addAuthPolicy({
           path: '/health',
+          allow: 'unauthenticated',
+        });
+        // The build workflow's exit handler has no Backstage credentials; it
+        // authenticates with its per-build token instead.
+        deps.httpRouter.addAuthPolicy({
+          path: '/builds/:id/callback',
           allow: 'unauthenticated',
         });
       },

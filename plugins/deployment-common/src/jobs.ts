@@ -9,7 +9,8 @@
 export type DeploymentJob = {
   /** Unique per publish (the AMQP messageId); redeliveries share it. */
   jobId: string;
-  action: 'deploy' | 'stop';
+  /** `build`: build a challenge's image; `instanceId` is then the build id. */
+  action: 'deploy' | 'stop' | 'build';
   instanceId: string;
   contestId: string;
   teamId: string;

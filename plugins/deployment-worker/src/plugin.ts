@@ -13,6 +13,7 @@ import {
   kubeConfigFrom,
 } from './k8s';
 import {
+  BuildApi,
   ContestRuntimeApi,
   InstanceApi,
   PluginClient,
@@ -115,6 +116,10 @@ export const deploymentWorkerPlugin = createBackendPlugin({
             })) ?? undefined,
           logger: deps.logger,
           concurrency,
+          builds: new BuildApi(
+            new PluginClient(deps.discovery, deps.auth, 'deployment'),
+          ),
+          builder: kubernetes?.driver,
         });
         output.worker = worker;
         if (kubernetes) {

@@ -628,7 +628,9 @@ function parseJob(content: Buffer): DeploymentJob | undefined {
       job &&
       typeof job === 'object' &&
       typeof job.jobId === 'string' &&
-      (job.action === 'deploy' || job.action === 'stop') &&
+      (job.action === 'deploy' ||
+        job.action === 'stop' ||
+        job.action === 'build') &&
       typeof job.instanceId === 'string'
     ) {
       return job as DeploymentJob;

@@ -22,10 +22,17 @@ import {
 } from './names';
 import { podVerdict } from './podVerdict';
 import {
+  buildWorkflowName,
+  renderBuildTokenSecret,
+  renderBuildWorkflow,
   renderFlagSecret,
   renderStartWorkflow,
   renderStopWorkflow,
 } from './render';
+import type {
+  BuildRequest,
+  ImageBuilder,
+} from '../services/DeploymentWorker';
 import { resilientInformer, type ResilientInformer } from './resilientInformer';
 
 const ARGO = { group: 'argoproj.io', version: 'v1alpha1', plural: 'workflows' };
@@ -68,6 +75,17 @@ function statusOf(e: unknown): number | undefined {
 
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
+/** `url:https://host/org/repo/tree/main/path` → `git://host/org/repo.git#refs/heads/main`. */
+export function gitContext(
+  sourceLocation: string | undefined,
+): string | undefined {
+  const m = sourceLocation?.match(
+    /^url:https?:\/\/([^/]+)\/([^/]+)\/([^/#]+?)(?:\.git)?(?:\/(?:tree|blob)\/([^/]+))?(?:\/.*)?$/,
+  );
+  if (!m) return undefined;
+  return `git://${m[1]}/${m[2]}/${m[3]}.git#refs/heads/${m[4] ?? 'main'}`;
+}
+
 /**
  * The production runtime: each instance is an Argo Workflow from the
  * `start-challenge` template, which creates the namespace, network policy,
@@ -78,7 +96,7 @@ const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
  * from a watch of the workflows, so a burst queues here instead of flooding
  * Argo and the API server.
  */
-export class KubernetesDriver implements RuntimeDriver {
+export class KubernetesDriver implements RuntimeDriver, ImageBuilder {
   readonly name = 'kubernetes';
   readonly argoNamespace: string;
   private readonly core: CoreV1Api;
@@ -321,6 +339,71 @@ export class KubernetesDriver implements RuntimeDriver {
       })
       .catch(e => {
         if (statusOf(e) !== 404) throw e;
+      });
+  }
+
+  buildWorkflowName(buildId: string): string {
+    return buildWorkflowName(buildId);
+  }
+
+  /**
+   * Submits the build-challenge workflow for a Challenge entity: Kaniko
+   * builds `spec.runtime.build` from the package's source (annotation
+   * `flagstage.io/build-context`, else `backstage.io/source-location` as a
+   * git context) and pushes `<registry>/<name>:latest`.
+   */
+  async submitBuild(request: BuildRequest): Promise<void> {
+    const { entity } = request;
+    const build = (entity.spec as any)?.runtime?.build as
+      | { context?: string; dockerfile?: string }
+      | undefined;
+    if (!build)
+      throw new InputError(`${entity.metadata.name} has no spec.runtime.build`);
+    if (!this.options.registry)
+      throw new InputError(
+        'no registry configured (deploymentWorker.kubernetes.registry)',
+      );
+    const annotations = entity.metadata.annotations ?? {};
+    const source =
+      annotations['flagstage.io/build-context'] ??
+      gitContext(annotations['backstage.io/source-location']);
+    if (!source)
+      throw new InputError(
+        `${entity.metadata.name} has no build context: set the flagstage.io/build-context annotation (e.g. git://host/repo.git#refs/heads/main)`,
+      );
+    const secret = renderBuildTokenSecret({
+      buildId: request.buildId,
+      token: request.token,
+      challengeName: entity.metadata.name,
+      argoNamespace: this.argoNamespace,
+    });
+    await this.core
+      .createNamespacedSecret({ namespace: this.argoNamespace, body: secret })
+      .catch(async e => {
+        if (statusOf(e) !== 409) throw e;
+        await this.core.replaceNamespacedSecret({
+          name: secret.metadata.name,
+          namespace: this.argoNamespace,
+          body: secret,
+        });
+      });
+    await this.custom
+      .createNamespacedCustomObject({
+        ...ARGO,
+        namespace: this.argoNamespace,
+        body: renderBuildWorkflow({
+          buildId: request.buildId,
+          challengeName: entity.metadata.name,
+          context: source,
+          contextSubPath: build.context,
+          dockerfile: build.dockerfile,
+          registry: this.options.registry,
+          callbackUrl: request.callbackUrl,
+          argoNamespace: this.argoNamespace,
+        }),
+      })
+      .catch(e => {
+        if (statusOf(e) !== 409) throw e;
       });
   }
 

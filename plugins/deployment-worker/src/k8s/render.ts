@@ -153,3 +153,102 @@ export function renderFlagSecret(input: {
     stringData: { FLAG: input.flag },
   };
 }
+
+/** The parameters build-challenge declares. */
+export const BUILD_PARAMETERS = [
+  'build-id',
+  'challenge',
+  'context',
+  'context-sub-path',
+  'dockerfile',
+  'registry',
+  'tag',
+  'callback-url',
+  'callback-token-secret',
+] as const;
+
+export const buildWorkflowName = (buildId: string) =>
+  `build-${checkedBuildId(buildId)}`;
+export const buildTokenSecretName = (buildId: string) =>
+  `build-token-${checkedBuildId(buildId)}`;
+
+function checkedBuildId(id: string) {
+  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(id) || id.length > 50)
+    throw new Error(`build id "${id}" cannot name Kubernetes objects`);
+  return id;
+}
+
+/**
+ * The Workflow that builds a challenge image with Kaniko; its exit handler
+ * reports to `callbackUrl` with the token from Secret `build-token-<id>`
+ * (never a parameter).
+ */
+export function renderBuildWorkflow(input: {
+  buildId: string;
+  challengeName: string;
+  context: string;
+  contextSubPath?: string;
+  dockerfile?: string;
+  registry: string;
+  tag?: string;
+  callbackUrl: string;
+  argoNamespace?: string;
+}) {
+  const values: Record<(typeof BUILD_PARAMETERS)[number], string> = {
+    'build-id': input.buildId,
+    challenge: input.challengeName,
+    context: input.context,
+    'context-sub-path': input.contextSubPath ?? '.',
+    dockerfile: input.dockerfile ?? 'Dockerfile',
+    registry: input.registry.replace(/\/$/, ''),
+    tag: input.tag ?? 'latest',
+    'callback-url': input.callbackUrl,
+    'callback-token-secret': buildTokenSecretName(input.buildId),
+  };
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Workflow',
+    metadata: {
+      name: buildWorkflowName(input.buildId),
+      namespace: input.argoNamespace ?? 'argo',
+      labels: {
+        [LABELS.managedBy]: 'flagstage',
+        'flagstage.io/build': input.buildId,
+        [LABELS.challenge]: input.challengeName,
+      },
+    },
+    spec: {
+      workflowTemplateRef: { name: 'build-challenge' },
+      arguments: {
+        parameters: BUILD_PARAMETERS.map(name => ({
+          name,
+          value: values[name],
+        })),
+      },
+    },
+  };
+}
+
+/** The Secret holding a build's callback token. */
+export function renderBuildTokenSecret(input: {
+  buildId: string;
+  token: string;
+  challengeName: string;
+  argoNamespace?: string;
+}) {
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    type: 'Opaque',
+    metadata: {
+      name: buildTokenSecretName(input.buildId),
+      namespace: input.argoNamespace ?? 'argo',
+      labels: {
+        [LABELS.managedBy]: 'flagstage',
+        'flagstage.io/build': input.buildId,
+        [LABELS.challenge]: input.challengeName,
+      },
+    },
+    stringData: { TOKEN: input.token },
+  };
+}

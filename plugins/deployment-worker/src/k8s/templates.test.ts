@@ -1,5 +1,8 @@
 import {
+  BUILD_PARAMETERS,
   START_PARAMETERS,
+  renderBuildTokenSecret,
+  renderBuildWorkflow,
   renderFlagSecret,
   renderStartWorkflow,
   renderStopWorkflow,
@@ -212,5 +215,40 @@ describe('argo-templates/ and the manifests the worker renders', () => {
     expect(
       created.find(m => m.object.kind === 'Namespace')!.object.metadata.labels,
     ).toMatchObject(wf.metadata.labels);
+  });
+
+  it('the build workflow the worker renders matches build-challenge and keeps its token out of the parameters', () => {
+    const build = renderBuildWorkflow({
+      buildId: '0b6c2f9e-0d4a-4a57-9d7e-1c2b3a4d5e6f',
+      challengeName: 'web-cookie-jar',
+      context: 'git://git.example/ctf/challenges.git#refs/heads/main',
+      contextSubPath: 'challenges/web-cookie-jar',
+      registry: 'registry.example/ctf/',
+      callbackUrl: 'https://portal.example/api/deployment/builds/0b6c/callback',
+    });
+    const secret = renderBuildTokenSecret({
+      buildId: '0b6c2f9e-0d4a-4a57-9d7e-1c2b3a4d5e6f',
+      token: 'token-value',
+      challengeName: 'web-cookie-jar',
+    });
+    const rendered: Manifest[] = [
+      { source: 'build', object: JSON.parse(JSON.stringify(build)) },
+      { source: 'build-token', object: secret },
+    ];
+    expect(schemaErrors(rendered)).toEqual([]);
+    expect(manifestRules(rendered)).toEqual([]);
+    const declared = (
+      byName('build-challenge').object.spec.arguments.parameters as {
+        name: string;
+        value?: string;
+      }[]
+    ).map(p => p.name);
+    const supplied = build.spec.arguments.parameters.map(p => p.name);
+    expect([...supplied].sort()).toEqual([...declared].sort());
+    expect(supplied).toEqual([...BUILD_PARAMETERS]);
+    expect(JSON.stringify(build)).not.toContain('token-value');
+    expect(
+      build.spec.arguments.parameters.find(p => p.name === 'registry')!.value,
+    ).toBe('registry.example/ctf');
   });
 });

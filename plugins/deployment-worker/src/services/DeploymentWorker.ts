@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { Entity } from '@backstage/catalog-model';
+import { InputError } from '@backstage/errors';
 import { isChallengeEntity } from '@flagstage/plugin-challenge-common';
 import type {
   DeadLetterReason,
@@ -11,7 +12,23 @@ import type {
   QueueConsumer,
   RuntimeDriver,
 } from '@flagstage/plugin-deployment-common';
-import type { ContestRuntimeApi, InstanceApi } from './clients';
+import type { BuildApi, ContestRuntimeApi, InstanceApi } from './clients';
+
+/** What a driver needs to build a challenge image (the Kubernetes driver). */
+export type BuildRequest = {
+  buildId: string;
+  entity: Entity;
+  token: string;
+  callbackUrl: string;
+};
+
+/** A driver that can build images (only the Kubernetes driver can). */
+export interface ImageBuilder {
+  /** The workflow name a build gets (deterministic). */
+  buildWorkflowName(buildId: string): string;
+  /** Submits the build; throws InputError for what can never build. */
+  submitBuild(request: BuildRequest): Promise<void>;
+}
 
 const LOCATION_ANNOTATION = 'backstage.io/managed-by-origin-location';
 const MANAGED_LOCATION = 'backstage.io/managed-by-location';
@@ -54,6 +71,9 @@ export class DeploymentWorker {
       loadEntity: (ref: string) => Promise<Entity | undefined>;
       logger: LoggerService;
       concurrency: number;
+      /** Builds (absent: every build fails with a reason). */
+      builds?: BuildApi;
+      builder?: ImageBuilder;
     },
   ) {}
 
@@ -111,6 +131,7 @@ export class DeploymentWorker {
     this.inFlight += 1;
     try {
       if (job.action === 'deploy') await this.deploy(job, delivery);
+      else if (job.action === 'build') await this.build(job);
       else await this.stopInstance(job);
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
@@ -192,6 +213,43 @@ export class DeploymentWorker {
     this.lastError.delete(instance.id);
   }
 
+  private async build(job: DeploymentJob) {
+    const { builds, builder } = this.deps;
+    if (!builds) return;
+    if (!builder) {
+      await builds.fail(
+        job.instanceId,
+        `the ${this.deps.driver.name} driver cannot build images; builds need deploymentWorker.driver: kubernetes`,
+      );
+      return;
+    }
+    const claimed = await builds.claim(
+      job.instanceId,
+      builder.buildWorkflowName(job.instanceId),
+    );
+    if (!claimed) return; // a redelivery of a build already claimed
+    const entity = await this.deps.loadEntity(claimed.challengeRef);
+    try {
+      if (!entity)
+        throw new InputError(`${claimed.challengeRef} is not in the catalog`);
+      await builder.submitBuild({
+        buildId: job.instanceId,
+        entity,
+        token: claimed.token,
+        callbackUrl: claimed.callbackUrl,
+      });
+    } catch (e) {
+      // The token was handed out once; a retry could not use it, so any
+      // failure to submit ends the build with the reason.
+      await builds.fail(
+        job.instanceId,
+        `the build could not be submitted: ${
+          e instanceof Error ? e.message : String(e)
+        }`,
+      );
+    }
+  }
+
   private async stopInstance(job: DeploymentJob) {
     const { instances, driver } = this.deps;
     await driver.stop(job.instanceId);
@@ -203,6 +261,17 @@ export class DeploymentWorker {
 
   private async deadLetter(job: DeploymentJob, reason: DeadLetterReason) {
     const { instances, driver } = this.deps;
+    if (job.action === 'build') {
+      await this.deps.builds?.fail(
+        job.instanceId,
+        reason === 'expired'
+          ? 'the build waited in the queue past its expiry'
+          : `the build job failed after repeated attempts: ${
+              this.lastError.get(job.instanceId) ?? reason
+            }`,
+      );
+      return;
+    }
     const why =
       reason === 'expired'
         ? 'the deploy waited in the queue past its expiry'

@@ -145,6 +145,35 @@ export class InstanceApi {
   }
 }
 
+/** The deployment backend's build API for the worker. */
+export class BuildApi {
+  constructor(private readonly client: PluginClient) {}
+
+  /** QUEUED → RUNNING; returns the single-use callback token (once) and URL. */
+  async claim(
+    id: string,
+    workflow: string,
+  ): Promise<
+    { token: string; callbackUrl: string; challengeRef: string } | undefined
+  > {
+    const res = await this.client.fetch(
+      `/internal/builds/${encodeURIComponent(id)}/claim`,
+      { method: 'POST', body: { workflow } },
+    );
+    if (res.status === 409) return undefined; // claimed before, or finished
+    if (!res.ok) throw await ResponseError.fromResponse(res);
+    return res.json();
+  }
+
+  async fail(id: string, reason: string): Promise<void> {
+    const res = await this.client.fetch(
+      `/internal/builds/${encodeURIComponent(id)}/fail`,
+      { method: 'POST', body: { reason } },
+    );
+    if (!res.ok) throw await ResponseError.fromResponse(res);
+  }
+}
+
 /** The contest plugin's runtime API: the environment (FLAG) of a team's instance. */
 export class ContestRuntimeApi {
   constructor(private readonly client: PluginClient) {}

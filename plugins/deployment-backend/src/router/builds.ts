@@ -1,0 +1,108 @@
+import Router from 'express-promise-router';
+import express from 'express';
+import { z } from 'zod';
+import type {
+  BackstageCredentials,
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { InputError, NotAllowedError } from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  buildCreatePermission,
+  buildReadPermission,
+} from '@flagstage/plugin-deployment-common';
+import type { BuildService } from '../services/BuildService';
+
+const ref = z.string().min(1).max(300);
+const requestBody = z.object({ challengeRef: ref });
+const claimBody = z.object({ workflow: z.string().min(1).max(253) });
+const failBody = z.object({ reason: z.string().min(1).max(1000) });
+const callbackBody = z.object({
+  status: z.string().min(1).max(32),
+  image: z.string().max(500).optional(),
+  workflow: z.string().max(253).optional(),
+  buildId: z.string().max(64).optional(),
+});
+
+function parse<T>(schema: z.ZodType<T>, body: unknown): T {
+  const r = schema.safeParse(body);
+  if (!r.success)
+    throw new InputError(
+      r.error.issues
+        .map(i => `${i.path.join('.') || 'body'}: ${i.message}`)
+        .join('; '),
+    );
+  return r.data;
+}
+
+/**
+ * Build API: staff request and list builds (`flagstage.challenge.build.*`);
+ * the worker claims and fails them (`/internal`, service credentials); the
+ * build workflow's exit handler reports at `/builds/:id/callback` with its
+ * per-build token (outside Backstage auth, see plugin.ts).
+ */
+export function createBuildsRouter(options: {
+  builds: BuildService;
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+}) {
+  const { builds, httpAuth, permissions } = options;
+  const router = Router();
+  router.use(express.json({ limit: '64kb' }));
+
+  async function user(
+    req: express.Request,
+    permission: typeof buildReadPermission,
+  ) {
+    const credentials: BackstageCredentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const p = credentials.principal as {
+      type: string;
+      userEntityRef?: string;
+      subject?: string;
+    };
+    if (p.type === 'service') return p.subject ?? 'service';
+    const [decision] = await permissions.authorize([{ permission }], {
+      credentials,
+    });
+    if (decision.result !== AuthorizeResult.ALLOW)
+      throw new NotAllowedError(`Not allowed: ${permission.name}`);
+    return p.userEntityRef ?? 'user';
+  }
+
+  router.post('/builds', async (req, res) => {
+    const who = await user(req, buildCreatePermission);
+    const body = parse(requestBody, req.body);
+    res.status(202).json(await builds.request(body.challengeRef, who));
+  });
+
+  router.get('/builds', async (req, res) => {
+    await user(req, buildReadPermission);
+    const challengeRef = parse(ref, req.query.challengeRef);
+    res.json({ items: await builds.list(challengeRef) });
+  });
+
+  router.post('/builds/:id/callback', async (req, res) => {
+    const auth = req.headers.authorization ?? '';
+    const token = auth.startsWith('Bearer ') ? auth.slice(7) : undefined;
+    const body = parse(callbackBody, req.body);
+    res.json(await builds.callback(req.params.id, token, body));
+  });
+
+  router.post('/internal/builds/:id/claim', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['service'] });
+    const body = parse(claimBody, req.body);
+    res.json(await builds.claim(req.params.id, body.workflow));
+  });
+
+  router.post('/internal/builds/:id/fail', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['service'] });
+    const body = parse(failBody, req.body);
+    await builds.fail(req.params.id, body.reason);
+    res.status(204).end();
+  });
+
+  return router;
+}
