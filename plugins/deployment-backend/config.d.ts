@@ -62,5 +62,14 @@ export interface Config {
       /** Seconds an access token lives (never past the instance's expiry). Default: 3600 */
       tokenTtlSeconds?: number;
     };
+    /** Challenge image builds (the build-challenge workflow). */
+    builds?: {
+      /**
+       * Base URL the build workflow's exit handler calls back
+       * (`<base>/builds/<id>/callback`), reachable from the cluster.
+       * Default: this plugin's external base URL from discovery.
+       */
+      callbackBaseUrl?: string;
+    };
   };
 }
