@@ -1,6 +1,15 @@
 /**
- * Shared observability plumbing.
+ * Flagstage observability for every backend process: Prometheus metrics
+ * (one registry per process), JSON logs with trace ids and redaction, the
+ * W3C trace context, and health endpoints.
  *
  * @packageDocumentation
  */
-export {};
+export * from './traceContext';
+export * from './redact';
+export * from './logFormat';
+export * from './rootLogger';
+export * from './metrics';
+export * from './httpObservability';
+export * from './rootHttpRouter';
+export * from './health';

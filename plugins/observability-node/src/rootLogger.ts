@@ -1,0 +1,60 @@
+import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import { WinstonLogger } from '@backstage/backend-defaults/rootLogger';
+import { createConfigSecretEnumerator } from '@backstage/backend-defaults/rootConfig';
+import {
+  format,
+  transports as winstonTransports,
+  type transport,
+} from 'winston';
+import { flagstageLogFormat } from './logFormat';
+
+/** Options of {@link flagstageRootLoggerServiceFactory}. @public */
+export type FlagstageRootLoggerOptions = {
+  /** `backend`, `worker`, … (the `service` field of every line). */
+  service: string;
+  version: string;
+  /** Where lines go. Default: the console (stdout). Tests pass a capturing transport. */
+  transports?: transport[];
+};
+
+/**
+ * The root logger of every Flagstage backend process: JSON lines in
+ * Flagstage's shape (see flagstageLogFormat) in every environment
+ * (`FLAGSTAGE_LOG_FORMAT=pretty` for colours in development), secret config
+ * values redacted wherever they appear (Backstage's redacter) and
+ * secret-named fields redacted by name.
+ *
+ * @public
+ */
+export function flagstageRootLoggerServiceFactory(
+  options: FlagstageRootLoggerOptions,
+) {
+  return createServiceFactory({
+    service: coreServices.rootLogger,
+    deps: { config: coreServices.rootConfig },
+    async factory({ config }) {
+      const pretty = process.env.FLAGSTAGE_LOG_FORMAT === 'pretty';
+      const logger = WinstonLogger.create({
+        meta: {},
+        level:
+          process.env.LOG_LEVEL ??
+          config.getOptionalString('backend.logger.level') ??
+          'info',
+        format: pretty
+          ? format.combine(
+              flagstageLogFormat(options),
+              WinstonLogger.colorFormat(),
+            )
+          : flagstageLogFormat(options),
+        transports: options.transports ?? [new winstonTransports.Console()],
+      });
+      const secrets = await createConfigSecretEnumerator({ logger });
+      logger.addRedactions(secrets(config));
+      config.subscribe?.(() => logger.addRedactions(secrets(config)));
+      return logger;
+    },
+  });
+}
