@@ -29,10 +29,7 @@ import {
   renderStartWorkflow,
   renderStopWorkflow,
 } from './render';
-import type {
-  BuildRequest,
-  ImageBuilder,
-} from '../services/DeploymentWorker';
+import type { BuildRequest, ImageBuilder } from '../services/DeploymentWorker';
 import { resilientInformer, type ResilientInformer } from './resilientInformer';
 
 const ARGO = { group: 'argoproj.io', version: 'v1alpha1', plural: 'workflows' };
