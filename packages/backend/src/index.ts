@@ -3,11 +3,30 @@
  * Embedded defaults (app-config.yaml) use SQLite and the in-memory cache;
  * app-config.production.yaml switches to PostgreSQL and Redis.
  */
+import fs from 'node:fs';
 import { createBackend } from '@backstage/backend-defaults';
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import {
+  flagstageRootHttpRouterServiceFactory,
+  flagstageRootLoggerServiceFactory,
+} from '@flagstage/plugin-observability-node';
 import { embeddedGatewayPlugin } from './embeddedGateway';
 import { playFrontendPlugin } from './playFrontend';
 
+const version =
+  process.env.FLAGSTAGE_VERSION ??
+  JSON.parse(
+    fs.readFileSync(resolvePackagePath('backend', 'package.json'), 'utf8'),
+  ).version;
+
 const backend = createBackend();
+
+// Observability: JSON log lines with trace ids and redaction, the W3C trace
+// context and HTTP metrics on every request, and /metrics, /healthz,
+// /readyz, /health at the root.
+backend.add(flagstageRootLoggerServiceFactory({ service: 'backend', version }));
+backend.add(flagstageRootHttpRouterServiceFactory({ service: 'backend' }));
+backend.add(import('@flagstage/plugin-observability-backend'));
 
 backend.add(import('@backstage/plugin-app-backend'));
 backend.add(import('@backstage/plugin-proxy-backend'));

@@ -5,10 +5,12 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import {
+  INSTANCE_STATES,
   buildCreatePermission,
   buildReadPermission,
   instancePermissions,
 } from '@flagstage/plugin-deployment-common';
+import { flagstageMetrics } from '@flagstage/plugin-observability-node';
 import { jobQueueServiceRef } from '@flagstage/plugin-deployment-node';
 import { readDeploymentConfig } from './config';
 import { BuildStore } from './database/BuildStore';
@@ -96,6 +98,26 @@ export const deploymentPlugin = createBackendPlugin({
             await instances.sweepExpired();
           },
         });
+        // Gauges from the database and the queue, refreshed every 5 s (the
+        // counts are deployment-wide: aggregate replicas with max()).
+        const instancesByState = flagstageMetrics.instances();
+        const queueDepth = flagstageMetrics.queueDepth();
+        const deadLetters = flagstageMetrics.queueDeadLetters();
+        const refreshGauges = async () => {
+          const counts = await store.countByState();
+          for (const state of INSTANCE_STATES)
+            instancesByState.set({ state }, counts[state] ?? 0);
+          const depth = await queue.depth();
+          queueDepth.set(depth.ready);
+          deadLetters.set(depth.dead);
+        };
+        const gaugeTimer = setInterval(
+          () => refreshGauges().catch(() => {}),
+          5000,
+        );
+        gaugeTimer.unref();
+        refreshGauges().catch(() => {});
+        deps.lifecycle.addShutdownHook(() => clearInterval(gaugeTimer));
         deps.httpRouter.use(
           createRouter({
             instances,

@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { jobQueueServiceRef } from '@flagstage/plugin-deployment-node';
+import { flagstageMetrics } from '@flagstage/plugin-observability-node';
 import type { RuntimeDriver } from '@flagstage/plugin-deployment-common';
 import { LocalDriver } from './drivers/LocalDriver';
 import {
@@ -89,6 +90,8 @@ export const deploymentWorkerPlugin = createBackendPlugin({
               instances,
               runtime: k8sDriver,
               logger: deps.logger,
+              onAction: kind =>
+                flagstageMetrics.reconcilerActions().inc({ kind }),
               deployDeadlineMs:
                 (k8s?.getOptionalNumber('deployDeadlineSeconds') ?? 180) * 1000,
               graceMs:
@@ -124,6 +127,14 @@ export const deploymentWorkerPlugin = createBackendPlugin({
         output.worker = worker;
         if (kubernetes) {
           const { reconciler } = kubernetes;
+          const k8sDriver = kubernetes.driver;
+          const runningWorkflows = flagstageMetrics.runningWorkflows();
+          const timer = setInterval(
+            () => runningWorkflows.set(k8sDriver.runningWorkflows()),
+            2000,
+          );
+          timer.unref();
+          deps.lifecycle.addShutdownHook(() => clearInterval(timer));
           const interval =
             settings?.getOptionalNumber(
               'kubernetes.reconcileIntervalSeconds',

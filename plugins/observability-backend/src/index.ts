@@ -1,6 +1,6 @@
 /**
- * Logs backend.
+ * Flagstage observability backend: metrics, health, and log queries.
  *
  * @packageDocumentation
  */
-export {};
+export { observabilityPlugin as default } from './plugin';

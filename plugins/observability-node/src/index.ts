@@ -13,3 +13,4 @@ export * from './metrics';
 export * from './httpObservability';
 export * from './rootHttpRouter';
 export * from './health';
+export * from './serviceMeta';

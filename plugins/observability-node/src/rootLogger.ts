@@ -10,6 +10,7 @@ import {
   type transport,
 } from 'winston';
 import { flagstageLogFormat } from './logFormat';
+import { setServiceMeta } from './serviceMeta';
 
 /** Options of {@link flagstageRootLoggerServiceFactory}. @public */
 export type FlagstageRootLoggerOptions = {
@@ -32,6 +33,7 @@ export type FlagstageRootLoggerOptions = {
 export function flagstageRootLoggerServiceFactory(
   options: FlagstageRootLoggerOptions,
 ) {
+  setServiceMeta({ service: options.service, version: options.version });
   return createServiceFactory({
     service: coreServices.rootLogger,
     deps: { config: coreServices.rootConfig },

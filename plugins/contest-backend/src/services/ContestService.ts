@@ -1,3 +1,4 @@
+import { flagstageMetrics } from '@flagstage/plugin-observability-node';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import {
@@ -134,6 +135,9 @@ function parseTime(value: string, field: string): Date {
     throw new InputError(`${field} is not a valid date-time`);
   return d;
 }
+
+const submissionsTotal = flagstageMetrics.submissions;
+const solvesTotal = flagstageMetrics.solves;
 
 /**
  * Contests, contestants, teams, challenges and submissions. Every state change
@@ -715,11 +719,41 @@ export class ContestService {
     }
   }
 
+  /** Checks a submission and records it; counted in flagstage_submissions_total by result. */
   async submit(
     contestantId: string,
     challengeName: string,
     submission: string,
     now = new Date(),
+  ): Promise<SubmitResult> {
+    try {
+      const result = await this.submitOnce(
+        contestantId,
+        challengeName,
+        submission,
+        now,
+      );
+      submissionsTotal().inc({ result: result.outcome });
+      if (result.outcome === 'correct') solvesTotal().inc();
+      return result;
+    } catch (e) {
+      let result = 'invalid';
+      if (e instanceof TooManySubmissionsError) result = 'rate_limited';
+      else if (
+        e instanceof NotAllowedError &&
+        /contest is not running|No attempts left/.test(e.message)
+      )
+        result = 'closed';
+      submissionsTotal().inc({ result });
+      throw e;
+    }
+  }
+
+  private async submitOnce(
+    contestantId: string,
+    challengeName: string,
+    submission: string,
+    now: Date,
   ): Promise<SubmitResult> {
     // One query for who is submitting: contestant, team and contest.
     const ctx = await this.db('contestants as p')

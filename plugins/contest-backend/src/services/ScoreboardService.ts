@@ -1,3 +1,4 @@
+import { flagstageMetrics } from '@flagstage/plugin-observability-node';
 import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import type {
@@ -122,9 +123,16 @@ export class ScoreboardService {
       }
       return queued;
     }
-    const work = this.compute(contestId, now ?? new Date()).finally(() =>
-      this.inflight.delete(contestId),
-    );
+    const started = performance.now();
+    const work = this.compute(contestId, now ?? new Date())
+      .then(views => {
+        flagstageMetrics
+          .scoreboardRecompute()
+          .observe((performance.now() - started) / 1000);
+        flagstageMetrics.scoreboardLastUpdate().set(Date.now() / 1000);
+        return views;
+      })
+      .finally(() => this.inflight.delete(contestId));
     this.inflight.set(contestId, work);
     return work;
   }

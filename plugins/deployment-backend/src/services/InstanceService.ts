@@ -1,3 +1,4 @@
+import { flagstageMetrics } from '@flagstage/plugin-observability-node';
 import { randomUUID } from 'node:crypto';
 import type {
   CacheService,
@@ -332,6 +333,12 @@ export class InstanceService {
     const row = await this.store.transition(id, from, to, options);
     if (row) await this.remember(row);
     else await this.forget(id);
+    if (row && to === 'RUNNING') {
+      const created = Date.parse(iso(row.created_at)!);
+      flagstageMetrics
+        .instanceStartDuration()
+        .observe(Math.max(0, (Date.now() - created) / 1000));
+    }
     return row;
   }
 

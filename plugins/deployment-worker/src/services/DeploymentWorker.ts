@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { flagstageMetrics } from '@flagstage/plugin-observability-node';
 import { fileURLToPath } from 'node:url';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { Entity } from '@backstage/catalog-model';
@@ -29,6 +30,8 @@ export interface ImageBuilder {
   /** Submits the build; throws InputError for what can never build. */
   submitBuild(request: BuildRequest): Promise<void>;
 }
+
+const deployJobs = flagstageMetrics.deployJobs;
 
 const LOCATION_ANNOTATION = 'backstage.io/managed-by-origin-location';
 const MANAGED_LOCATION = 'backstage.io/managed-by-location';
@@ -133,7 +136,9 @@ export class DeploymentWorker {
       if (job.action === 'deploy') await this.deploy(job, delivery);
       else if (job.action === 'build') await this.build(job);
       else await this.stopInstance(job);
+      deployJobs().inc({ action: job.action, result: 'ok' });
     } catch (e) {
+      deployJobs().inc({ action: job.action, result: 'failed' });
       const message = e instanceof Error ? e.message : String(e);
       this.lastError.set(job.instanceId, message);
       this.deps.logger.warn('Deployment job failed; it will be retried', {
@@ -261,6 +266,7 @@ export class DeploymentWorker {
 
   private async deadLetter(job: DeploymentJob, reason: DeadLetterReason) {
     const { instances, driver } = this.deps;
+    deployJobs().inc({ action: job.action, result: 'dead_lettered' });
     if (job.action === 'build') {
       await this.deps.builds?.fail(
         job.instanceId,

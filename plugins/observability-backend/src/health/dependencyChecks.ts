@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+import type {
+  CacheService,
+  DatabaseService,
+  RootConfigService,
+} from '@backstage/backend-plugin-api';
+import type { JobQueue } from '@flagstage/plugin-deployment-common';
+import type { HealthCheck } from '@flagstage/plugin-observability-node';
+import { KubeConfig, VersionApi } from '@kubernetes/client-node';
+
+/** The API server this deployment talks to, from the worker's or this plugin's config. */
+export function kubeConfigFromConfig(
+  config: RootConfigService,
+): KubeConfig | undefined {
+  const k8s =
+    config.getOptionalConfig('observability.kubernetes') ??
+    config.getOptionalConfig('deploymentWorker.kubernetes');
+  const useKubernetes =
+    config.has('observability.kubernetes') ||
+    config.getOptionalString('deploymentWorker.driver') === 'kubernetes';
+  if (!useKubernetes) return undefined;
+  const kc = new KubeConfig();
+  const cluster = k8s?.getOptionalConfig('cluster');
+  const file = k8s?.getOptionalString('kubeconfigPath');
+  if (cluster) {
+    kc.loadFromOptions({
+      clusters: [
+        {
+          name: 'flagstage',
+          server: cluster.getString('url'),
+          caData: cluster.getOptionalString('caData'),
+          skipTLSVerify: cluster.getOptionalBoolean('skipTLSVerify') ?? false,
+        },
+      ],
+      users: [{ name: 'flagstage', token: cluster.getOptionalString('token') }],
+      contexts: [
+        { name: 'flagstage', cluster: 'flagstage', user: 'flagstage' },
+      ],
+      currentContext: 'flagstage',
+    });
+  } else if (file) kc.loadFromFile(file);
+  else kc.loadFromCluster();
+  return kc;
+}
+
+/**
+ * The dependency checks of a Flagstage backend: its database (a query), its
+ * cache (a write and a read back), the deployment queue (its depth), and the
+ * Kubernetes API (its version) when this deployment uses a cluster.
+ */
+export function dependencyChecks(options: {
+  config: RootConfigService;
+  database: DatabaseService;
+  cache: CacheService;
+  queue?: JobQueue;
+}): HealthCheck[] {
+  const { config, database, cache, queue } = options;
+  const kube = kubeConfigFromConfig(config);
+  const versionApi = kube?.makeApiClient(VersionApi);
+  const dbClient =
+    config.getOptionalString('backend.database.client') ?? 'unknown';
+  const cacheStore =
+    config.getOptionalString('backend.cache.store') ?? 'memory';
+  return [
+    {
+      name: 'database',
+      critical: true,
+      check: async () => {
+        const db = await database.getClient();
+        await db.raw('select 1');
+        return dbClient;
+      },
+    },
+    {
+      name: 'cache',
+      critical: false,
+      check: async () => {
+        const key = `health:${randomUUID()}`;
+        await cache.set(key, 1, { ttl: 10_000 });
+        if ((await cache.get(key)) !== 1)
+          throw new Error('a value written to the cache did not read back');
+        await cache.delete(key);
+        return cacheStore;
+      },
+    },
+    {
+      name: 'queue',
+      critical: false,
+      check: async () => {
+        if (!queue) return 'disabled';
+        const depth = await queue.depth();
+        return `${
+          config.getOptionalString('deployment.queue.amqpUrl')
+            ? 'rabbitmq'
+            : 'in-process'
+        }; ready ${depth.ready}, dead ${depth.dead}`;
+      },
+    },
+    {
+      name: 'kubernetes',
+      critical: false,
+      check: async () => {
+        if (!versionApi) return 'disabled';
+        const v = await versionApi.getCode();
+        return v.gitVersion;
+      },
+    },
+  ];
+}

@@ -1,0 +1,47 @@
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
+import { jobQueueServiceRef } from '@flagstage/plugin-deployment-node';
+import {
+  collectProcessMetrics,
+  createHealthRouter,
+  serviceMeta,
+} from '@flagstage/plugin-observability-node';
+import { dependencyChecks } from './health/dependencyChecks';
+
+/**
+ * Observability of a Flagstage backend process: `/metrics` (Prometheus, the
+ * process registry every Flagstage plugin adds to), `/healthz` (liveness),
+ * `/readyz` (readiness: the database answers) and `/health` (JSON: status,
+ * version, uptime, each dependency with its latency) at the root of the
+ * server, outside Backstage auth, for Kubernetes probes and Prometheus.
+ *
+ * @public
+ */
+export const observabilityPlugin = createBackendPlugin({
+  pluginId: 'observability',
+  register(env) {
+    env.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        rootHttpRouter: coreServices.rootHttpRouter,
+        database: coreServices.database,
+        cache: coreServices.cache,
+        queue: jobQueueServiceRef,
+      },
+      async init({ config, rootHttpRouter, database, cache, queue }) {
+        collectProcessMetrics();
+        const meta = serviceMeta();
+        const checks = dependencyChecks({ config, database, cache, queue });
+        const router = createHealthRouter({ ...meta, checks: () => checks });
+        for (const path of ['/metrics', '/healthz', '/readyz', '/health'])
+          rootHttpRouter.use(path, (req, res, next) => {
+            // The router matches on the full path; restore it below the mount.
+            req.url = path + (req.url === '/' ? '' : req.url);
+            router(req, res, next);
+          });
+      },
+    });
+  },
+});
