@@ -57,13 +57,20 @@ export const embeddedGatewayPlugin = createBackendPlugin({
             logWrite: text => {
               for (const line of text.split('\n')) {
                 if (!line) continue;
+                // The gateway's own line, re-emitted through the backend's
+                // logger (same shape; its traceId wins over the context's).
                 const {
-                  msg,
+                  message,
                   level: _level,
-                  ts: _ts,
+                  timestamp: _timestamp,
+                  service: _service,
+                  version: _version,
                   ...fields
                 } = JSON.parse(line);
-                logger.info(`gateway ${msg}`, fields);
+                logger.info(`gateway ${message}`, {
+                  component: 'gateway',
+                  ...fields,
+                });
               }
             },
             defaultMetrics: false,

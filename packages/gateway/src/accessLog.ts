@@ -9,6 +9,8 @@ export type AccessLogEntry = {
   team?: string;
   chal?: string;
   iid?: string;
+  /** Trace id of the request that started the instance (from the token). */
+  tr?: string;
   tokenId?: string;
   status?: number;
   reason?: string;
@@ -29,15 +31,24 @@ export class AccessLog {
     private readonly write: (text: string) => void = text => {
       process.stdout.write(text);
     },
+    private readonly version: string = process.env.FLAGSTAGE_VERSION ?? '0.0.0',
   ) {}
 
   log(entry: AccessLogEntry) {
+    const { iid, chal, tr, ...rest } = entry;
+    // Flagstage's log shape (as the backend's): fixed fields, the trace id
+    // of the deploy, and the domain ids by their common names.
     this.buffer.push(
       JSON.stringify({
-        ts: new Date().toISOString(),
+        timestamp: new Date().toISOString(),
         level: 'info',
-        msg: 'access',
-        ...entry,
+        message: 'access',
+        service: 'gateway',
+        version: this.version,
+        traceId: tr,
+        instance: iid,
+        challenge: chal,
+        ...rest,
       }),
     );
     if (!this.scheduled) {
@@ -49,7 +60,14 @@ export class AccessLog {
   /** Operational messages (start, Redis state, shutdown). */
   event(level: 'info' | 'warn' | 'error', msg: string, fields: object = {}) {
     this.buffer.push(
-      JSON.stringify({ ts: new Date().toISOString(), level, msg, ...fields }),
+      JSON.stringify({
+        timestamp: new Date().toISOString(),
+        level,
+        message: msg,
+        service: 'gateway',
+        version: this.version,
+        ...fields,
+      }),
     );
     if (!this.scheduled) {
       this.scheduled = true;

@@ -291,11 +291,12 @@ describe('gateway HTTP', () => {
     const lines = sink.lines.filter(l => l.route === '/logged');
     expect(lines).toHaveLength(2);
     expect(lines[1]).toMatchObject({
-      msg: 'access',
+      message: 'access',
+      service: 'gateway',
       proto: 'http',
       team: 'team-1',
-      chal: 'web-cookie-jar',
-      iid: 'inst-1',
+      challenge: 'web-cookie-jar',
+      instance: 'inst-1',
       status: 200,
       clientIp: '127.0.0.1',
     });

@@ -49,7 +49,7 @@ describe('gateway TCP', () => {
     const line = sink.lines.find(l => l.proto === 'tcp' && l.bytesIn === 13);
     expect(line).toMatchObject({
       team: 'team-1',
-      iid: 'inst-1',
+      instance: 'inst-1',
       reason: 'closed',
     });
     expect(line.bytesOut).toBe(20);

@@ -171,6 +171,7 @@ export function createTcpServer(deps: HttpDeps): net.Server {
           clientIp: ip,
           team: a.payload.team,
           chal: a.payload.chal,
+          tr: a.payload.tr,
           iid: a.payload.iid,
           tokenId: a.tokenId,
           reason,

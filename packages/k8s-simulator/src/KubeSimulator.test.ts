@@ -171,6 +171,11 @@ describe('KubeSimulator with the real @kubernetes/client-node', () => {
   });
 
   it('materialises a start-challenge workflow: namespace with labels, policy, service, job, and a pod that becomes Ready', async () => {
+    // Slow pods, so each phase is observed even on a loaded machine.
+    await sim.close();
+    sim = await KubeSimulator.start({ podReadyDelayMs: 1500 });
+    core = sim.kubeConfig().makeApiClient(CoreV1Api);
+    custom = sim.kubeConfig().makeApiClient(CustomObjectsApi);
     await core.createNamespacedSecret({
       namespace: 'argo',
       body: {

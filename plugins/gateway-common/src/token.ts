@@ -25,6 +25,11 @@ export type GatewayTokenPayload = {
   proto: GatewayProtocol;
   target: string;
   exp: number;
+  /**
+   * The W3C trace id of the request that started the instance (32 hex), so
+   * the gateway's log lines for the instance carry it. Optional.
+   */
+  tr?: string;
 };
 
 /** Claims the signer supplies; `v` and `kid` come from the signer. @public */
@@ -79,6 +84,11 @@ function claimsProblem(p: Record<string, unknown>): string | undefined {
   if (!(port >= 1 && port <= 65535)) return 'target';
   if (typeof p.exp !== 'number' || !Number.isSafeInteger(p.exp) || p.exp <= 0)
     return 'exp';
+  if (
+    p.tr !== undefined &&
+    (typeof p.tr !== 'string' || !/^[0-9a-f]{32}$/.test(p.tr))
+  )
+    return 'tr';
   return undefined;
 }
 
@@ -102,6 +112,7 @@ export function signGatewayToken(
     proto: claims.proto,
     target: claims.target,
     exp: claims.exp,
+    ...(claims.tr ? { tr: claims.tr } : {}),
   };
   const problem = claimsProblem(payload);
   if (problem) throw new TypeError(`invalid gateway token claim: ${problem}`);

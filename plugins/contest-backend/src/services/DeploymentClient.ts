@@ -1,3 +1,4 @@
+import { currentTraceparent } from '@flagstage/plugin-observability-node';
 import type {
   AuthService,
   DiscoveryService,
@@ -14,6 +15,11 @@ export type ContestantInstance = Record<string, unknown> & {
   id: string;
   state: string;
 };
+
+function traceHeader(): Record<string, string> {
+  const traceparent = currentTraceparent();
+  return traceparent ? { traceparent } : {};
+}
 
 /** Thrown when the deployment queue pushes back (503 + Retry-After). */
 export class DeploymentBusyError extends Error {
@@ -47,6 +53,8 @@ export class DeploymentClient {
       method: init.method ?? 'GET',
       headers: {
         authorization: `Bearer ${token}`,
+        // The contestant's request trace continues into the deployment.
+        ...traceHeader(),
         ...(init.body === undefined
           ? {}
           : { 'content-type': 'application/json' }),

@@ -1,3 +1,4 @@
+import { currentTraceparent } from '@flagstage/plugin-observability-node';
 import Router from 'express-promise-router';
 import express from 'express';
 import { z } from 'zod';
@@ -182,7 +183,7 @@ export function createRouter(options: {
         traceparent:
           typeof req.headers.traceparent === 'string'
             ? req.headers.traceparent
-            : undefined,
+            : currentTraceparent(),
       });
       res.status(202).json(view);
     } catch (e) {

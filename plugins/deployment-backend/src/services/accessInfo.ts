@@ -1,5 +1,6 @@
 import type { InstanceAccess } from '@flagstage/plugin-deployment-common';
 import { signGatewayToken } from '@flagstage/plugin-gateway-common';
+import { parseTraceparent } from '@flagstage/plugin-observability-node';
 import type { DeploymentConfig } from '../config';
 import type { InstanceRow } from '../database/InstanceStore';
 import { iso } from '../database/InstanceStore';
@@ -28,6 +29,7 @@ export function accessFor(
       proto: row.protocol,
       target: row.endpoint,
       exp,
+      tr: parseTraceparent(row.traceparent)?.traceId,
     },
     { kid: key.kid, secret: Buffer.from(key.secret, 'base64') },
   );

@@ -1,5 +1,9 @@
 import path from 'node:path';
-import { flagstageMetrics } from '@flagstage/plugin-observability-node';
+import {
+  continueTrace,
+  flagstageMetrics,
+  runInTrace,
+} from '@flagstage/plugin-observability-node';
 import { fileURLToPath } from 'node:url';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { Entity } from '@backstage/catalog-model';
@@ -130,7 +134,14 @@ export class DeploymentWorker {
       await this.deps.instances.output(id, lines.slice(-500));
   }
 
-  private async handle(job: DeploymentJob, delivery: JobDelivery) {
+  /** Handles a job inside the trace of the request that caused it. */
+  private handle(job: DeploymentJob, delivery: JobDelivery) {
+    return runInTrace(continueTrace(job.traceparent), () =>
+      this.handleInTrace(job, delivery),
+    );
+  }
+
+  private async handleInTrace(job: DeploymentJob, delivery: JobDelivery) {
     this.inFlight += 1;
     try {
       if (job.action === 'deploy') await this.deploy(job, delivery);
@@ -178,6 +189,13 @@ export class DeploymentWorker {
       instance.team_id,
       instance.challenge_ref,
     );
+    this.deps.logger.info('Deploying instance', {
+      instance: instance.id,
+      contest: instance.contest_id,
+      team: instance.team_id,
+      challenge: instance.challenge_name,
+      driver: driver.name,
+    });
     const endpoint = await driver.start({
       instanceId: instance.id,
       contestId: instance.contest_id,
@@ -264,7 +282,16 @@ export class DeploymentWorker {
     await instances.transition(job.instanceId, ['STOPPING'], end);
   }
 
-  private async deadLetter(job: DeploymentJob, reason: DeadLetterReason) {
+  private deadLetter(job: DeploymentJob, reason: DeadLetterReason) {
+    return runInTrace(continueTrace(job.traceparent), () =>
+      this.deadLetterInTrace(job, reason),
+    );
+  }
+
+  private async deadLetterInTrace(
+    job: DeploymentJob,
+    reason: DeadLetterReason,
+  ) {
     const { instances, driver } = this.deps;
     deployJobs().inc({ action: job.action, result: 'dead_lettered' });
     if (job.action === 'build') {

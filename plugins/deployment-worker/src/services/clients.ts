@@ -1,3 +1,4 @@
+import { currentTraceparent } from '@flagstage/plugin-observability-node';
 import type {
   AuthService,
   DiscoveryService,
@@ -45,7 +46,8 @@ export class PluginClient {
       authorization: `Bearer ${token}`,
     };
     if (init.body !== undefined) headers['content-type'] = 'application/json';
-    if (init.traceparent) headers.traceparent = init.traceparent;
+    const traceparent = init.traceparent ?? currentTraceparent();
+    if (traceparent) headers.traceparent = traceparent;
     return fetch(`${base}${path}`, {
       method: init.method ?? 'GET',
       headers,
