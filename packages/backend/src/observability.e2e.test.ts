@@ -321,16 +321,17 @@ describe('observability on the embedded default', () => {
   });
 
   const describePrometheus =
-    fs.existsSync(PROMETHEUS) || process.env.CI === 'true' ? it : it.skip;
+    fs.existsSync(PROMETHEUS) || process.env.CI === 'true'
+      ? describe
+      : describe.skip;
   if (!fs.existsSync(PROMETHEUS) && process.env.CI !== 'true')
     // eslint-disable-next-line no-console
     console.warn(
       `Skipping the Prometheus scrape test: no ${PROMETHEUS} (apt-get install prometheus)`,
     );
 
-  describePrometheus(
-    'a real Prometheus scrapes the backend and the gateway and finds the expected series',
-    async () => {
+  describePrometheus('with Prometheus', () => {
+    it('a real Prometheus scrapes the backend and the gateway and finds the expected series', async () => {
       const port = backendPort;
       const promPort = await freePort();
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flagstage-prom-'));
@@ -403,6 +404,6 @@ describe('observability on the embedded default', () => {
         prom?.kill('SIGTERM');
         fs.rmSync(dir, { recursive: true, force: true });
       }
-    },
-  );
+    });
+  });
 });
