@@ -3,7 +3,6 @@ import os from 'node:os';
 import path from 'node:path';
 // `yaml` is hoisted in the workspace but not (yet) a devDependency of this
 // package; helpers may not edit package.json. Remove the disable once it is.
-// eslint-disable-next-line @backstage/no-undeclared-imports
 import { parse } from 'yaml';
 import { requirePromtool, runPromtool } from './promtool';
 import { PromRuleGroup, ruleTestFiles } from './ruleFiles';

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 // See prometheusRules.test.ts: `yaml` is hoisted but not yet a devDependency.
-// eslint-disable-next-line @backstage/no-undeclared-imports
 import { parse, parseAllDocuments } from 'yaml';
 import { PromRuleGroup } from './ruleFiles';
 import { observabilityDir, stackPaths } from './stackPaths';
