@@ -86,7 +86,10 @@ export async function startGateway(
   };
   const http = createHttpServer(deps);
   const tcp = createTcpServer(deps);
-  const admin = createAdminServer(metrics, { ready: () => !draining });
+  const admin = createAdminServer(metrics, {
+    ready: () => !draining,
+    redisConfigured: () => Boolean(config.redisUrl),
+  });
 
   const sockets = new Set<Socket>();
   for (const server of [http, tcp]) {
