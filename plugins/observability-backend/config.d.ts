@@ -17,8 +17,35 @@ export interface Config {
        * @visibility secret
        */
       token?: string;
-      /** Most lines one query returns (default 500, at most 5000). */
+      /** Most lines one search may ask for (1–1000, default 1000); a search asks for 200 unless it says otherwise. */
       limit?: number;
+    };
+    /**
+     * The Kubernetes API the log views read workflow and challenge pod logs
+     * from. Unset: the worker's cluster (`deploymentWorker.kubernetes`) when
+     * it uses the Kubernetes driver, otherwise those views answer 404. Set
+     * without `cluster` or `kubeconfigPath`: the in-cluster service account.
+     */
+    kubernetes?: {
+      /** The API server, given directly. */
+      cluster?: {
+        /** API server URL, e.g. https://10.0.0.1:6443 */
+        url: string;
+        /**
+         * Bearer token of a service account that may list pods and read
+         * `pods/log` in `argo` and the `fs-*` namespaces.
+         * @visibility secret
+         */
+        token?: string;
+        /** The API server's CA certificate (base64 PEM). */
+        caData?: string;
+        /** Skip TLS verification (tests and local clusters only). */
+        skipTLSVerify?: boolean;
+      };
+      /** A kubeconfig file to load instead (its current context). */
+      kubeconfigPath?: string;
+      /** Namespace of the Argo Workflows. Default: the worker's `argoNamespace`, else argo */
+      argoNamespace?: string;
     };
   };
 }

@@ -516,7 +516,8 @@ describe('KubeSimulator with the real @kubernetes/client-node', () => {
           object: expect.objectContaining({ code: 410, reason: 'Expired' }),
         }),
       ]);
-      const pods = await fetch(`${small.url}/api/v1/namespaces/n1/pods/x/log`);
+      // Pod logs are simulated (see podLogs.test.ts); exec is not.
+      const pods = await fetch(`${small.url}/api/v1/namespaces/n1/pods/x/exec`);
       expect(pods.status).toBe(404);
       expect(await pods.json()).toMatchObject({
         kind: 'Status',

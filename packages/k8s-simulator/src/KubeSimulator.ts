@@ -271,6 +271,8 @@ export class KubeSimulator {
     buildFailure: [] as Match[],
   };
   private readonly controller: WorkflowController;
+  /** Pod logs by pod uid, then container (`*`: every container of the pod). */
+  private readonly podLogs = new Map<string, Map<string, string>>();
   private server!: http.Server;
   private baseUrl = '';
 
@@ -399,6 +401,106 @@ export class KubeSimulator {
     for (const kind of ['imagePullError', 'stuckPending', 'crashLoop'] as const)
       if (this.faultSets[kind].some(m => m(workflow))) return kind;
     return undefined;
+  }
+
+  // ---- pod logs -------------------------------------------------------------------
+
+  /**
+   * Sets what `GET /api/v1/namespaces/{ns}/pods/{name}/log` answers for a pod
+   * (all its containers, or only `container`). The log belongs to this pod
+   * object: a pod deleted and created again under the same name starts with
+   * an empty log, as on a real node. 404 {@link KubeSimulatorError} if the pod
+   * does not exist.
+   */
+  setPodLog(
+    namespace: string,
+    name: string,
+    text: string,
+    container?: string,
+  ): void {
+    const pod = this.store.get('pods')!.get(this.key(namespace, name));
+    if (!pod)
+      throw new KubeSimulatorError(404, 'NotFound', `pods "${name}" not found`);
+    const byContainer = this.podLogs.get(pod.metadata.uid) ?? new Map();
+    byContainer.set(container ?? '*', text);
+    this.podLogs.set(pod.metadata.uid, byContainer);
+  }
+
+  /**
+   * The `log` subresource of a pod as the API server answers it: text/plain;
+   * `container` is required when the pod has several (400 otherwise, as is an
+   * unknown one); `tailLines` keeps the last lines and `limitBytes` cuts the
+   * answer. `sinceSeconds`, `timestamps`, `previous` and `follow` are accepted
+   * and ignored: no container runs, so the simulator keeps no line times.
+   */
+  private podLog(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    namespace: string | undefined,
+    name: string,
+    q: URLSearchParams,
+  ) {
+    const pod = this.get('pods', namespace, name);
+    if (!pod)
+      throw new KubeSimulatorError(404, 'NotFound', `pods "${name}" not found`);
+    const containers: string[] = [
+      ...(pod.spec?.initContainers ?? []),
+      ...(pod.spec?.containers ?? []),
+    ].map((c: { name: string }) => c.name);
+    const main: string[] = (pod.spec?.containers ?? []).map(
+      (c: { name: string }) => c.name,
+    );
+    let container = q.get('container') ?? '';
+    if (!container) {
+      if (main.length !== 1)
+        throw new KubeSimulatorError(
+          400,
+          'BadRequest',
+          `a container name must be specified for pod ${name}, choose one of: [${main.join(
+            ' ',
+          )}]`,
+        );
+      container = main[0];
+    }
+    if (!containers.includes(container))
+      throw new KubeSimulatorError(
+        400,
+        'BadRequest',
+        `container ${container} is not valid for pod ${name}`,
+      );
+    const nonNegative = (param: string) => {
+      const raw = q.get(param);
+      if (raw === null) return undefined;
+      if (!/^\d+$/.test(raw))
+        throw new KubeSimulatorError(
+          400,
+          'BadRequest',
+          `${param}: Invalid value: "${raw}"`,
+        );
+      return Number(raw);
+    };
+    const tailLines = nonNegative('tailLines');
+    const limitBytes = nonNegative('limitBytes');
+    const logs = this.podLogs.get(pod.metadata.uid);
+    let text = logs?.get(container) ?? logs?.get('*') ?? '';
+    if (tailLines !== undefined) {
+      const lines = text.split('\n');
+      // A final newline ends the last line; it does not start another one.
+      if (lines[lines.length - 1] === '') lines.pop();
+      text = lines
+        .slice(Math.max(0, lines.length - tailLines))
+        .map(l => `${l}\n`)
+        .join('');
+    }
+    let body = Buffer.from(text, 'utf8');
+    if (limitBytes !== undefined) body = body.subarray(0, limitBytes);
+    this.requests.push({
+      method: req.method ?? '',
+      path: req.url ?? '',
+      status: 200,
+    });
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    res.end(body);
   }
 
   // ---- direct state access -----------------------------------------------------
@@ -585,6 +687,7 @@ export class KubeSimulator {
       return true;
     }
     this.store.get(kind)!.delete(k);
+    if (kind === 'pods') this.podLogs.delete(current.metadata.uid);
     this.commit(kind, k, current, 'DELETED');
     return true;
   }
@@ -733,8 +836,18 @@ export class KubeSimulator {
           'simulated API server error',
         );
       const { kind, namespace, name, subresource } = this.route(url.pathname);
+      if (
+        kind === 'pods' &&
+        name &&
+        subresource === 'log' &&
+        req.method === 'GET'
+      ) {
+        this.podLog(req, res, namespace, name, url.searchParams);
+        return;
+      }
       // `/status` reads and writes the whole object here (no spec/status
-      // split); logs, exec, eviction and the like are not simulated.
+      // split); `log` is served for pods (above); exec, eviction and the like
+      // are not simulated.
       if (subresource !== undefined && subresource !== 'status')
         throw new KubeSimulatorError(
           404,

@@ -88,8 +88,13 @@ describe('Flagstage permission policy', () => {
       { admin: ALLOW, author: DENY, operator: ALLOW, reader: DENY },
     ],
     [
-      'logs read',
+      'logs read (operators and admins only, unlike other reads)',
       logsRead,
+      { admin: ALLOW, author: DENY, operator: ALLOW, reader: DENY },
+    ],
+    [
+      'another flagstage read',
+      p('flagstage.instance.read', 'read'),
       { admin: ALLOW, author: ALLOW, operator: ALLOW, reader: ALLOW },
     ],
     [

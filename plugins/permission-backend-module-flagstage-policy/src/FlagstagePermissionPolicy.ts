@@ -40,6 +40,11 @@ const AUTHOR_CHALLENGE_ENTITY_PERMISSIONS = new Set([
  */
 const STAFF_ONLY_READS = new Set(['catalog.entities.unprocessed.read']);
 /**
+ * Reads for operators only: logs (Loki searches, workflow and challenge pod
+ * logs) carry player traffic, request paths and infrastructure detail.
+ */
+const OPERATOR_ONLY_READS = new Set(['flagstage.logs.read']);
+/**
  * Contest data (submissions, incidents, teams, live scoreboards) is read by
  * operators and admins only. Authors read the stats of their own challenges:
  * the contest API checks ownership behind this permission.
@@ -60,7 +65,7 @@ export type OwnershipResolver = (user: PolicyQueryUser) => Promise<string[]>;
  * - `ctf-operators` see and act on instances, gateway, workflows and logs and
  *   may use the Kubernetes proxy;
  * - contest data is read by operators (and authors read the stats of their
- *   own challenges);
+ *   own challenges); logs (`flagstage.logs.read`) by operators only;
  * - every other signed-in user may read the rest (except raw unprocessed
  *   entities).
  *
@@ -97,6 +102,9 @@ export function decide(
   const { permission } = request;
   if (roles.has('admin')) {
     return ALLOW;
+  }
+  if (OPERATOR_ONLY_READS.has(permission.name)) {
+    return roles.has('operator') ? ALLOW : DENY;
   }
   if (STAFF_ONLY_READS.has(permission.name)) {
     return roles.has('author') || roles.has('operator') ? ALLOW : DENY;

@@ -14,7 +14,8 @@ export const DEFAULT_ROLE_GROUPS: RoleGroups = {
 /**
  * Areas of Flagstage permissions (`flagstage.<area>.<verb>`) and the role that
  * may perform their non-read actions. Admins may do everything; any signed-in
- * staff member may perform `read` actions. Later plugins name their
+ * staff member may perform `read` actions, except `flagstage.logs.read` and
+ * contest data reads (operators; see the policy). Later plugins name their
  * permissions after these areas instead of touching the policy.
  *
  * @public
