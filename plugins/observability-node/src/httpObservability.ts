@@ -1,6 +1,7 @@
 import type { Request, RequestHandler } from 'express';
-import { continueTrace, runInTrace } from './traceContext';
+import { continueTrace, parseTraceparent, runInTrace } from './traceContext';
 import { flagstageMetrics } from './metrics';
+import { nowNs, recordSpan } from './otlp';
 
 /**
  * The route template of a request as Express matched it
@@ -33,6 +34,7 @@ export function httpObservability(service: string): RequestHandler {
       typeof header === 'string' ? header : undefined,
     );
     const started = process.hrtime.bigint();
+    const startNs = nowNs();
     res.setHeader('x-trace-id', trace.traceId);
     res.once('finish', () => {
       const route = routeTemplate(req);
@@ -42,6 +44,22 @@ export function httpObservability(service: string): RequestHandler {
         { service, route, method },
         Number(process.hrtime.bigint() - started) / 1e9,
       );
+      recordSpan({
+        trace,
+        parentSpanId: parseTraceparent(
+          typeof header === 'string' ? header : undefined,
+        )?.parentSpanId,
+        name: `${method} ${route}`,
+        kind: 2,
+        startNs,
+        endNs: startNs + (process.hrtime.bigint() - started),
+        attributes: {
+          'http.request.method': method,
+          'http.route': route,
+          'http.response.status_code': res.statusCode,
+        },
+        error: res.statusCode >= 500,
+      });
     });
     runInTrace(trace, next);
   };

@@ -14,3 +14,4 @@ export * from './httpObservability';
 export * from './rootHttpRouter';
 export * from './health';
 export * from './serviceMeta';
+export * from './otlp';

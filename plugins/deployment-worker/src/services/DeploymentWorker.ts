@@ -2,6 +2,9 @@ import path from 'node:path';
 import {
   continueTrace,
   flagstageMetrics,
+  nowNs,
+  parseTraceparent,
+  recordSpan,
   runInTrace,
 } from '@flagstage/plugin-observability-node';
 import { fileURLToPath } from 'node:url';
@@ -136,9 +139,33 @@ export class DeploymentWorker {
 
   /** Handles a job inside the trace of the request that caused it. */
   private handle(job: DeploymentJob, delivery: JobDelivery) {
-    return runInTrace(continueTrace(job.traceparent), () =>
-      this.handleInTrace(job, delivery),
-    );
+    const trace = continueTrace(job.traceparent);
+    const startNs = nowNs();
+    const started = process.hrtime.bigint();
+    let error = false;
+    return runInTrace(trace, () => this.handleInTrace(job, delivery))
+      .catch(e => {
+        error = true;
+        throw e;
+      })
+      .finally(() =>
+        recordSpan({
+          trace,
+          parentSpanId: parseTraceparent(job.traceparent)?.parentSpanId,
+          name: `deployment job ${job.action}`,
+          kind: 5,
+          startNs,
+          endNs: startNs + (process.hrtime.bigint() - started),
+          attributes: {
+            'flagstage.instance':
+              job.action === 'build' ? undefined : job.instanceId,
+            'flagstage.job.action': job.action,
+            'messaging.message.id': job.jobId,
+            'flagstage.delivery.attempt': delivery.attempt,
+          },
+          error,
+        }),
+      );
   }
 
   private async handleInTrace(job: DeploymentJob, delivery: JobDelivery) {
