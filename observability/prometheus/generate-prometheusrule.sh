@@ -1,7 +1,7 @@
 #!/bin/sh
-# Regenerates rules/flagstage.prometheusrule.yaml from rules/flagstage-rules.yaml (the single source):
+# Regenerates rules/flagstage.rules.yaml from rules/flagstage-rules.yaml (the single source):
 # the PrometheusRule's spec.groups is the plain file's `groups:` indented under `spec:`.
-# Run after every rule change; plugins/observability-backend/src/stack/prometheusRule.test.ts checks it.
+# Run after every rule change; plugins/observability-backend/src/stack/prometheusRules.test.ts checks it.
 set -eu
 cd "$(dirname "$0")/rules"
 {
@@ -21,4 +21,4 @@ spec:
 HEADER
   # Top-level comments stay in the source; everything from `groups:` on moves under spec.
   grep -v '^#' flagstage-rules.yaml | sed -n '/^groups:/,$p' | sed 's/^\(.\)/  \1/'
-} > flagstage.prometheusrule.yaml
+} > flagstage.rules.yaml

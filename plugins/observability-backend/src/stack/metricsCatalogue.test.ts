@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-// See prometheusRules.test.ts: `yaml` is hoisted but not yet a devDependency.
 import { parse } from 'yaml';
 import { allPanels, readDashboards } from './dashboards';
 import {

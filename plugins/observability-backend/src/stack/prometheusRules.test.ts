@@ -1,8 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-// `yaml` is hoisted in the workspace but not (yet) a devDependency of this
-// package; helpers may not edit package.json. Remove the disable once it is.
 import { parse } from 'yaml';
 import { requirePromtool, runPromtool } from './promtool';
 import { PromRuleGroup, ruleTestFiles } from './ruleFiles';

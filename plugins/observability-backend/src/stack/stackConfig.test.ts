@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-// See prometheusRules.test.ts: `yaml` is hoisted but not yet a devDependency.
 import { parse, parseAllDocuments } from 'yaml';
 import { PromRuleGroup } from './ruleFiles';
 import { observabilityDir, stackPaths } from './stackPaths';

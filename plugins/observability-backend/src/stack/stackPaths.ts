@@ -27,7 +27,7 @@ export const stackPaths = {
     observabilityDir,
     'prometheus',
     'rules',
-    'flagstage.prometheusrule.yaml',
+    'flagstage.rules.yaml',
   ),
   ruleTestsDir: path.join(observabilityDir, 'prometheus', 'tests'),
   dashboardsDir: path.join(observabilityDir, 'grafana', 'dashboards'),
