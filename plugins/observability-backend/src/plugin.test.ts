@@ -1,12 +1,21 @@
 import request from 'supertest';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { KubeSimulator } from '@flagstage/k8s-simulator';
 import { observabilityPlugin } from './plugin';
 
 describe('observability plugin', () => {
   it('serves /healthz, /readyz, /health with each dependency, and /metrics with process metrics', async () => {
     const backend = await startTestBackend({
-      features: [observabilityPlugin],
+      features: [
+        observabilityPlugin,
+        mockServices.httpAuth.factory({
+          defaultCredentials: mockCredentials.none(),
+        }),
+      ],
     });
     const server = backend.server;
     try {
@@ -33,6 +42,15 @@ describe('observability plugin', () => {
       expect(metrics.status).toBe(200);
       expect(metrics.text).toContain('process_cpu_user_seconds_total');
       expect(metrics.text).toContain('nodejs_eventloop_lag_seconds');
+      // The log views are mounted, behind auth, and say when nothing is configured.
+      expect(
+        (await request(server).get('/api/observability/logs/loki')).status,
+      ).toBe(401);
+      const noLoki = await request(server)
+        .get('/api/observability/logs/loki')
+        .set('Authorization', mockCredentials.service.header());
+      expect(noLoki.status).toBe(404);
+      expect(noLoki.body.error.message).toMatch(/no Loki configured/);
     } finally {
       await backend.stop();
     }

@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import Router from 'express-promise-router';
 import { jobQueueServiceRef } from '@flagstage/plugin-deployment-node';
 import {
   collectProcessMetrics,
@@ -9,13 +10,16 @@ import {
   serviceMeta,
 } from '@flagstage/plugin-observability-node';
 import { dependencyChecks } from './health/dependencyChecks';
+import { createLogsRouter, logsPermissions } from './logs';
 
 /**
  * Observability of a Flagstage backend process: `/metrics` (Prometheus, the
  * process registry every Flagstage plugin adds to), `/healthz` (liveness),
  * `/readyz` (readiness: the database answers) and `/health` (JSON: status,
  * version, uptime, each dependency with its latency) at the root of the
- * server, outside Backstage auth, for Kubernetes probes and Prometheus.
+ * server, outside Backstage auth, for Kubernetes probes and Prometheus; and
+ * the operators' log views at `/api/observability/logs` (Loki, Argo workflow
+ * and challenge pod logs; `flagstage.logs.read`).
  *
  * @public
  */
@@ -29,8 +33,24 @@ export const observabilityPlugin = createBackendPlugin({
         database: coreServices.database,
         cache: coreServices.cache,
         queue: jobQueueServiceRef,
+        logger: coreServices.logger,
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
       },
-      async init({ config, rootHttpRouter, database, cache, queue }) {
+      async init({
+        config,
+        rootHttpRouter,
+        database,
+        cache,
+        queue,
+        logger,
+        httpRouter,
+        httpAuth,
+        permissions,
+        permissionsRegistry,
+      }) {
         collectProcessMetrics();
         const meta = serviceMeta();
         const checks = dependencyChecks({ config, database, cache, queue });
@@ -41,6 +61,14 @@ export const observabilityPlugin = createBackendPlugin({
             req.url = path + (req.url === '/' ? '' : req.url);
             router(req, res, next);
           });
+        // Log views for operators: /api/observability/logs/…
+        permissionsRegistry.addPermissions(logsPermissions);
+        const api = Router();
+        api.use(
+          '/logs',
+          createLogsRouter({ config, logger, httpAuth, permissions }),
+        );
+        httpRouter.use(api);
       },
     });
   },
