@@ -4,9 +4,16 @@
  *
  * @packageDocumentation
  */
-export { default, deploymentApi, instancesPage } from './plugin';
+export {
+  default,
+  challengeBuildsCard,
+  deploymentApi,
+  instancesPage,
+} from './plugin';
 export { deploymentApiRef, DeploymentClient } from './api';
 export type {
+  BuildStatus,
+  BuildView,
   DeploymentApi,
   InstanceFilter,
   InstanceOutputLine,

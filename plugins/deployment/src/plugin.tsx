@@ -5,6 +5,7 @@ import {
   fetchApiRef,
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
+import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { RiInstanceLine } from '@remixicon/react';
 import { deploymentApiRef, DeploymentClient } from './api';
 import { instanceRouteRef, rootRouteRef } from './routes';
@@ -38,8 +39,29 @@ export const instancesPage = PageBlueprint.make({
 });
 
 /**
+ * The "Builds" card on Challenge entities: the challenge's image builds and
+ * a "Build image" button. Shown on every Challenge; one without
+ * `spec.runtime.build` says so instead of listing builds, so authors learn
+ * why there is nothing to build.
+ *
+ * @public
+ */
+export const challengeBuildsCard = EntityCardBlueprint.make({
+  name: 'challenge-builds',
+  params: {
+    filter: { kind: 'challenge' },
+    type: 'content',
+    loader: () =>
+      import('./components/ChallengeBuildsCard').then(m => (
+        <m.ChallengeBuildsCard />
+      )),
+  },
+});
+
+/**
  * Challenge instances for operators: states, the deploy queue, stop and
- * extend, each instance's timeline and captured output.
+ * extend, each instance's timeline and captured output; and the image
+ * builds of each Challenge entity.
  *
  * @public
  */
@@ -48,5 +70,5 @@ export default createFrontendPlugin({
   title: 'Instances',
   icon: <RiInstanceLine />,
   routes: { root: rootRouteRef, instance: instanceRouteRef },
-  extensions: [deploymentApi, instancesPage],
+  extensions: [deploymentApi, instancesPage, challengeBuildsCard],
 });

@@ -1,7 +1,7 @@
 import { act } from '@testing-library/react';
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { ResponseError } from '@backstage/errors';
-import type { DeploymentApi, InstanceView } from '../api';
+import type { BuildView, DeploymentApi, InstanceView } from '../api';
 
 /** A minimal fetch Response carrying a Backstage JSON error or a JSON body. */
 export function fakeResponse(status: number, body: unknown) {
@@ -50,6 +50,24 @@ export function instance(patch: Partial<InstanceView> = {}): InstanceView {
   };
 }
 
+/** A build view with harmless defaults (SUCCEEDED a minute ago). */
+export function build(patch: Partial<BuildView> = {}): BuildView {
+  const now = Date.now();
+  return {
+    id: 'build-1',
+    challengeRef: 'challenge:default/web-cookie-jar',
+    status: 'SUCCEEDED',
+    image: 'registry.local/web-cookie-jar:build-1',
+    workflow: 'build-build-1',
+    message: null,
+    requestedBy: 'user:default/author',
+    createdAt: new Date(now - 120_000).toISOString(),
+    updatedAt: new Date(now - 60_000).toISOString(),
+    finishedAt: new Date(now - 60_000).toISOString(),
+    ...patch,
+  };
+}
+
 /** A fake API whose methods are jest mocks with harmless defaults. */
 export function fakeApi(
   overrides: { [K in keyof DeploymentApi]?: jest.Mock } = {},
@@ -65,6 +83,16 @@ export function fakeApi(
     getOutput: jest.fn(async () => ({ items: [] })),
     getWorkflow: jest.fn(async () => ({ workflow: null })),
     getQueue: jest.fn(async () => ({ ready: 0, dead: 0, instances: {} })),
+    listBuilds: jest.fn(async () => ({ items: [] })),
+    startBuild: jest.fn(async (challengeRef: string) =>
+      build({
+        challengeRef,
+        status: 'QUEUED',
+        image: null,
+        workflow: null,
+        finishedAt: null,
+      }),
+    ),
     ...overrides,
   } as jest.Mocked<DeploymentApi>;
 }

@@ -1,12 +1,20 @@
 import { createApiRef } from '@backstage/frontend-plugin-api';
 import type {
+  BuildStatus,
+  BuildView,
   InstancePage,
   InstanceState,
   InstanceView,
   WorkflowStatus,
 } from '@flagstage/plugin-deployment-common';
 
-export type { InstancePage, InstanceView, WorkflowStatus };
+export type {
+  BuildStatus,
+  BuildView,
+  InstancePage,
+  InstanceView,
+  WorkflowStatus,
+};
 
 /** One recorded state change. `from` is null for the first (→ REQUESTED). @public */
 export type InstanceTransition = {
@@ -59,6 +67,14 @@ export interface DeploymentApi {
   /** The start workflow (Kubernetes driver); null with the local driver or before the first report. */
   getWorkflow(id: string): Promise<{ workflow: WorkflowStatus | null }>;
   getQueue(): Promise<QueueSummary>;
+  /** A challenge's image builds, newest first (at most 20). */
+  listBuilds(challengeRef: string): Promise<{ items: BuildView[] }>;
+  /**
+   * Queues a build of a challenge's image (202, QUEUED). Refused with 409
+   * while one of the challenge's builds is QUEUED or RUNNING, 400 when the
+   * challenge has no `spec.runtime.build`.
+   */
+  startBuild(challengeRef: string): Promise<BuildView>;
 }
 
 /** @public */

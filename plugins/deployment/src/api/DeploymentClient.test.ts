@@ -89,4 +89,66 @@ describe('DeploymentClient', () => {
       'Extending opens 10 minutes before expiry',
     );
   });
+  it('lists a challenge’s builds with the ref as a query parameter', async () => {
+    const build = {
+      id: 'b1',
+      challengeRef: 'challenge:default/web-cookie-jar',
+      status: 'SUCCEEDED',
+      image: 'registry.local/web-cookie-jar:b1',
+      workflow: 'build-b1',
+      message: null,
+      requestedBy: 'user:default/author',
+      createdAt: '2026-11-22T12:00:00.000Z',
+      updatedAt: '2026-11-22T12:01:00.000Z',
+      finishedAt: '2026-11-22T12:01:00.000Z',
+    };
+    const { api, fetch } = client(() => fakeResponse(200, { items: [build] }));
+    await expect(
+      api.listBuilds('challenge:default/web cookie&x'),
+    ).resolves.toEqual({ items: [build] });
+    const [url, init] = fetch.mock.calls[0];
+    expect(init).toEqual({ method: 'GET' });
+    const parsed = new URL(url);
+    expect(parsed.pathname).toBe('/api/deployment/builds');
+    expect(Object.fromEntries(parsed.searchParams)).toEqual({
+      challengeRef: 'challenge:default/web cookie&x',
+    });
+  });
+
+  it('starts a build with a JSON body and returns the queued build', async () => {
+    const queued = { id: 'b2', status: 'QUEUED' };
+    const { api, fetch } = client(() => fakeResponse(202, queued));
+    await expect(
+      api.startBuild('challenge:default/web-cookie-jar'),
+    ).resolves.toEqual(queued);
+    const [url, init] = fetch.mock.calls[0];
+    expect(url).toBe('http://backend/api/deployment/builds');
+    expect(init.method).toBe('POST');
+    expect(init.headers).toEqual({ 'Content-Type': 'application/json' });
+    expect(JSON.parse(init.body)).toEqual({
+      challengeRef: 'challenge:default/web-cookie-jar',
+    });
+  });
+
+  it('carries the backend’s 409 when a build is already active', async () => {
+    const { api } = client(() =>
+      fakeResponse(409, {
+        error: {
+          name: 'ConflictError',
+          message:
+            'challenge:default/web-cookie-jar is already being built; wait for that build to finish',
+        },
+        response: { statusCode: 409 },
+      }),
+    );
+    const error = await api
+      .startBuild('challenge:default/web-cookie-jar')
+      .catch(e => e);
+    expect(error.name).toBe('ResponseError');
+    expect(error.statusCode).toBe(409);
+    expect(error.cause.name).toBe('ConflictError');
+    expect(error.cause.message).toBe(
+      'challenge:default/web-cookie-jar is already being built; wait for that build to finish',
+    );
+  });
 });

@@ -1,6 +1,7 @@
 import { ResponseError } from '@backstage/errors';
 import type { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
 import type {
+  BuildView,
   DeploymentApi,
   InstanceFilter,
   InstancePage,
@@ -25,11 +26,22 @@ export class DeploymentClient implements DeploymentApi {
     },
   ) {}
 
-  private async request<T>(path: string, method = 'GET'): Promise<T> {
+  private async request<T>(
+    path: string,
+    method = 'GET',
+    body?: unknown,
+  ): Promise<T> {
     const base = await this.options.discoveryApi.getBaseUrl('deployment');
-    const response = await this.options.fetchApi.fetch(`${base}${path}`, {
-      method,
-    });
+    const response = await this.options.fetchApi.fetch(
+      `${base}${path}`,
+      body === undefined
+        ? { method }
+        : {
+            method,
+            headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify(body),
+          },
+    );
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }
@@ -87,5 +99,14 @@ export class DeploymentClient implements DeploymentApi {
 
   getQueue() {
     return this.request<QueueSummary>('/queue');
+  }
+
+  listBuilds(challengeRef: string) {
+    const query = new URLSearchParams({ challengeRef });
+    return this.request<{ items: BuildView[] }>(`/builds?${query}`);
+  }
+
+  startBuild(challengeRef: string) {
+    return this.request<BuildView>('/builds', 'POST', { challengeRef });
   }
 }

@@ -1,5 +1,7 @@
 export {
   deploymentApiRef,
+  type BuildStatus,
+  type BuildView,
   type DeploymentApi,
   type InstanceFilter,
   type InstanceOutputLine,
