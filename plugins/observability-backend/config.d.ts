@@ -47,5 +47,13 @@ export interface Config {
       /** Namespace of the Argo Workflows. Default: the worker's `argoNamespace`, else argo */
       argoNamespace?: string;
     };
+    /**
+     * OpenTelemetry export of spans (HTTP requests, deployment jobs) over
+     * OTLP/HTTP. Unset: OTEL_EXPORTER_OTLP_ENDPOINT, else no export.
+     */
+    otlp?: {
+      /** Collector base URL, e.g. http://otel-collector.monitoring:4318 */
+      endpoint?: string;
+    };
   };
 }
