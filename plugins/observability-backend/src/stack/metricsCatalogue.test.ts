@@ -6,6 +6,7 @@ import { allPanels, readDashboards } from './dashboards';
 import {
   catalogueName,
   isExternalMetric,
+  isPlannedMetric,
   metricsMissingFromCode,
   promqlMetricNames,
   readMetricsCatalogue,
@@ -92,6 +93,7 @@ describe('metrics catalogue (observability/metrics.md)', () => {
         'flagstage_gateway_refusals_total',
         'flagstage_gateway_bytes_total',
         'flagstage_gateway_redis_up',
+        'flagstage_gateway_upstream_duration_seconds',
         'up',
       ]),
     );
@@ -132,8 +134,29 @@ describe('metrics catalogue (observability/metrics.md)', () => {
     );
   });
 
-  it('every catalogued Flagstage metric is created somewhere in the source', () => {
-    expect(metricsMissingFromCode()).toEqual([]);
+  it('every catalogued Flagstage metric is created somewhere in the source (planned ones are listed)', () => {
+    const planned = new Set(catalogue.filter(isPlannedMetric).map(e => e.name));
+    const missing = metricsMissingFromCode();
+    // Strict for every established metric.
+    expect(missing.filter(name => !planned.has(name))).toEqual([]);
+    // Planned metrics the code does not create yet: listed, not failed.
+    const plannedMissing = missing.filter(name => planned.has(name));
+    if (plannedMissing.length > 0)
+      // eslint-disable-next-line no-console
+      console.warn(
+        `metrics.md: planned metrics not yet created in code: ${plannedMissing.join(
+          ', ',
+        )}`,
+      );
+    // Planned metrics that the code now creates: drop the (planned) marker.
+    const plannedPresent = [...planned].filter(n => !missing.includes(n));
+    if (plannedPresent.length > 0)
+      // eslint-disable-next-line no-console
+      console.warn(
+        `metrics.md: these metrics exist in code now, remove "(planned)": ${plannedPresent.join(
+          ', ',
+        )}`,
+      );
     const flagstage = catalogue
       .filter(e => !isExternalMetric(e))
       .map(e => e.name);
@@ -166,12 +189,21 @@ describe('metrics catalogue (observability/metrics.md)', () => {
             entry('demo_created_total'),
             entry('demo_only_in_tests_total'),
             entry('demo_nowhere_total'),
+            entry('demo_planned_total', 'gateway (planned)'),
             entry('process_cpu_seconds_total', 'prom-client default (backend)'),
             entry('up', 'Prometheus'),
           ],
           roots: [src],
         }),
-      ).toEqual(['demo_only_in_tests_total', 'demo_nowhere_total']);
+      ).toEqual([
+        'demo_only_in_tests_total',
+        'demo_nowhere_total',
+        'demo_planned_total',
+      ]);
+      expect(
+        isPlannedMetric(entry('demo_planned_total', 'gateway (planned)')),
+      ).toBe(true);
+      expect(isPlannedMetric(entry('demo_created_total'))).toBe(false);
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }

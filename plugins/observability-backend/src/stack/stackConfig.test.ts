@@ -51,6 +51,23 @@ describe('runbook (observability/runbook.md)', () => {
     }
   });
 
+  it('has LogQL examples by team, challenge and instance on labels Alloy sets', () => {
+    const alloy = read('alloy', 'config.alloy');
+    const mapped =
+      /regex\s*=\s*"__meta_kubernetes_pod_label_flagstage_io_\(([\w|]+)\)"/.exec(
+        alloy,
+      );
+    expect(mapped).not.toBeNull();
+    const labels = mapped![1].split('|');
+    for (const dimension of ['team', 'challenge', 'instance']) {
+      expect([dimension, labels.includes(dimension)]).toEqual([
+        dimension,
+        true,
+      ]);
+      expect(runbook).toMatch(new RegExp(`\\{flagstage_${dimension}="`));
+    }
+  });
+
   it('documents the health endpoints', () => {
     for (const endpoint of ['/healthz', '/readyz', '/health', 'latencyMs'])
       expect(runbook).toContain(endpoint);
@@ -102,6 +119,11 @@ describe('scrape, log and Loki configuration', () => {
     expect(alloy).toContain(
       '__meta_kubernetes_pod_label_app_kubernetes_io_name',
     );
+    // Metrics are left to the ServiceMonitors (see the header of config.alloy):
+    // a scrape or remote_write block here would duplicate every series.
+    const blocks = alloy.replace(/\/\/.*$/gm, '');
+    expect(blocks).not.toMatch(/^\s*prometheus\.\w+/m);
+    expect(alloy).toContain('servicemonitors.yaml');
     // Balanced braces: a cheap syntax check (no Alloy binary here).
     const code = alloy
       .replace(/\/\/.*$/gm, '')
