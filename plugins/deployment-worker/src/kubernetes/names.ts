@@ -39,8 +39,10 @@ export function isDns1123Label(value: string): boolean {
 }
 
 /**
- * A DNS-1123 subdomain: at most 253 characters, dot-separated DNS-1123
- * labels. Most object names (Secret, Job, Workflow, NetworkPolicy) must be one.
+ * A DNS-1123 subdomain as Kubernetes checks it (IsDNS1123Subdomain): at
+ * most 253 characters in all, dot-separated parts of lowercase alphanumerics
+ * and '-' that start and end alphanumeric (Kubernetes caps only the total).
+ * Most object names (Secret, Job, Workflow, NetworkPolicy) must be one.
  */
 export function isDns1123Subdomain(value: string): boolean {
   return (

@@ -10,6 +10,7 @@ import {
 } from './__testUtils__/manifests';
 import { manifestRules } from './__testUtils__/manifestRules';
 import { loadModels, schemaErrors } from './__testUtils__/schemas';
+import { rbacOf } from './__testUtils__/rbac';
 
 /**
  * argo-templates/ checked offline: every document against the official
@@ -445,5 +446,153 @@ describe('test helpers', () => {
     expect(evaluateWhen("'a' == 'b' || 'b' == 'b'")).toBe(true);
     expect(evaluateWhen("'a' != 'a' && 'b' == 'b'")).toBe(false);
     expect(() => evaluateWhen('{{x}} > 2')).toThrow(/unsupported/);
+  });
+});
+
+describe('rbac/: least privilege', () => {
+  const rbac = rbacOf(all);
+  const deployer = 'argo/flagstage-deployer';
+  const cleanup = 'argo/flagstage-cleanup';
+  const builder = 'argo/flagstage-builder';
+  const worker = 'flagstage/flagstage-worker';
+  const core = (verb: string, resource: string, namespace?: string) => ({
+    verb,
+    group: '',
+    resource,
+    namespace,
+  });
+  const workflows = (verb: string, namespace?: string) => ({
+    verb,
+    group: 'argoproj.io',
+    resource: 'workflows',
+    namespace,
+  });
+  const rules = all.flatMap(m => m.object.rules ?? []);
+
+  it('every binding points at a defined role and service account; every workflow runs as a defined account', () => {
+    expect(rbac.danglingReferences()).toEqual([]);
+    const accounts = all
+      .filter(m => m.object.kind === 'ServiceAccount')
+      .map(m => `${m.object.metadata.namespace}/${m.object.metadata.name}`);
+    for (const m of all.filter(x =>
+      ['WorkflowTemplate', 'CronWorkflow'].includes(x.object.kind),
+    )) {
+      const spec =
+        m.object.kind === 'CronWorkflow'
+          ? m.object.spec.workflowSpec
+          : m.object.spec;
+      expect(accounts).toContain(`argo/${spec.serviceAccountName}`);
+    }
+  });
+
+  it('no wildcards, and nobody may escalate, bind or impersonate', () => {
+    for (const r of rules) {
+      for (const list of [r.apiGroups, r.resources, r.verbs])
+        expect(list).not.toContain('*');
+      for (const verb of ['escalate', 'bind', 'impersonate'])
+        expect(r.verbs).not.toContain(verb);
+    }
+  });
+
+  it('the evaluator is not vacuous: it says yes to what is granted', () => {
+    expect(rbac.can(deployer, core('get', 'secrets', 'argo'))).toBe(true);
+    expect(rbac.can('argo/nobody', core('get', 'secrets', 'argo'))).toBe(false);
+  });
+
+  it('flagstage-deployer: namespaces, create-only in instance namespaces, reads secrets only in argo', () => {
+    for (const verb of ['create', 'delete'])
+      expect(rbac.can(deployer, core(verb, 'namespaces'))).toBe(true);
+    const ns = `fs-${ID}`;
+    for (const [group, resource] of [
+      ['', 'services'],
+      ['', 'secrets'],
+      ['networking.k8s.io', 'networkpolicies'],
+      ['batch', 'jobs'],
+    ]) {
+      expect(
+        rbac.can(deployer, { verb: 'create', group, resource, namespace: ns }),
+      ).toBe(true);
+      for (const verb of ['get', 'list', 'update', 'patch', 'delete'])
+        expect(
+          rbac.can(deployer, { verb, group, resource, namespace: ns }),
+        ).toBe(false);
+    }
+    expect(rbac.can(deployer, core('get', 'secrets', 'argo'))).toBe(true);
+    expect(rbac.can(deployer, core('get', 'secrets', 'kube-system'))).toBe(
+      false,
+    );
+    expect(rbac.can(deployer, core('list', 'secrets', 'argo'))).toBe(false);
+    expect(rbac.can(deployer, core('create', 'pods', ns))).toBe(false);
+  });
+
+  it('flagstage-cleanup: list and delete namespaces, nothing else', () => {
+    expect(rbac.can(cleanup, core('list', 'namespaces'))).toBe(true);
+    expect(rbac.can(cleanup, core('delete', 'namespaces'))).toBe(true);
+    expect(rbac.can(cleanup, core('create', 'namespaces'))).toBe(false);
+    expect(rbac.can(cleanup, core('get', 'secrets', 'argo'))).toBe(false);
+  });
+
+  it('flagstage-builder: no Kubernetes access beyond reporting task results', () => {
+    for (const access of [
+      core('get', 'secrets', 'argo'),
+      core('create', 'pods', 'argo'),
+      core('list', 'namespaces'),
+      workflows('create', 'argo'),
+    ])
+      expect(rbac.can(builder, access)).toBe(false);
+    expect(
+      rbac.can(builder, {
+        verb: 'create',
+        group: 'argoproj.io',
+        resource: 'workflowtaskresults',
+        namespace: 'argo',
+      }),
+    ).toBe(true);
+  });
+
+  it('flagstage-worker: workflows and secrets in argo only, pods and namespaces watched cluster-wide, namespaces deletable', () => {
+    for (const verb of ['create', 'get', 'list', 'watch', 'delete'])
+      expect(rbac.can(worker, workflows(verb, 'argo'))).toBe(true);
+    expect(rbac.can(worker, workflows('create', 'default'))).toBe(false);
+    expect(rbac.can(worker, workflows('update', 'argo'))).toBe(false);
+    for (const verb of ['create', 'delete'])
+      expect(rbac.can(worker, core(verb, 'secrets', 'argo'))).toBe(true);
+    expect(rbac.can(worker, core('get', 'secrets', 'argo'))).toBe(false);
+    expect(rbac.can(worker, core('create', 'secrets', `fs-${ID}`))).toBe(false);
+    for (const resource of ['pods', 'namespaces'])
+      for (const verb of ['list', 'watch'])
+        expect(rbac.can(worker, core(verb, resource))).toBe(true);
+    // RBAC cannot say "only namespaces labelled managed-by=flagstage":
+    // the grant is for all namespaces, admission-guard.yaml narrows it.
+    expect(rbac.can(worker, core('delete', 'namespaces'))).toBe(true);
+    expect(rbac.can(worker, core('delete', 'pods', `fs-${ID}`))).toBe(false);
+  });
+
+  it('admission-guard names exactly the accounts that can delete namespaces, and only allows managed-by=flagstage', () => {
+    const policy = find(
+      'ValidatingAdmissionPolicy',
+      'flagstage-delete-own-namespaces-only',
+    ).object;
+    const named = [
+      ...policy.spec.matchConditions[0].expression.matchAll(
+        /system:serviceaccount:([^:']+):([^']+)/g,
+      ),
+    ].map(m => `${m[1]}/${m[2]}`);
+    const accounts = all
+      .filter(m => m.object.kind === 'ServiceAccount')
+      .map(m => `${m.object.metadata.namespace}/${m.object.metadata.name}`);
+    const deleters = accounts.filter(sa =>
+      rbac.can(sa, core('delete', 'namespaces')),
+    );
+    expect(named.sort()).toEqual(deleters.sort());
+    expect(policy.spec.validations[0].expression).toMatch(
+      /app\.kubernetes\.io\/managed-by'\] == 'flagstage'/,
+    );
+    expect(
+      find(
+        'ValidatingAdmissionPolicyBinding',
+        'flagstage-delete-own-namespaces-only',
+      ).object.spec.validationActions,
+    ).toEqual(['Deny']);
   });
 });
