@@ -6,6 +6,12 @@ export interface Config {
      * @visibility frontend
      */
     grafanaUrl?: string;
+    /**
+     * The Loki data source in Grafana (uid or name) that "Open in Grafana"
+     * links use. Default: loki
+     * @visibility frontend
+     */
+    grafanaLokiDatasource?: string;
     /** Loki, for log queries by team, challenge, namespace or instance. Unset: the Loki view is off. */
     loki?: {
       /** Loki's base URL, e.g. http://loki-gateway.monitoring:80 */
