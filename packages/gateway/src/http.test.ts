@@ -331,5 +331,11 @@ describe('gateway HTTP', () => {
     expect(metrics).toMatch(
       /flagstage_gateway_refusals_total\{proto="http",reason="expired"\} 1/,
     );
+    // Upstream time is observed for every proxied request.
+    expect(metrics).toMatch(
+      /flagstage_gateway_upstream_duration_seconds_count\{proto="http"\} [1-9]\d*/,
+    );
+    const health = await (await fetch(`${base}/health`)).json();
+    expect(health).toMatchObject({ status: 'ok', service: 'gateway' });
   });
 });

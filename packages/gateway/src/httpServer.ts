@@ -307,6 +307,7 @@ export function createHttpServer(deps: HttpDeps): http.Server {
       : null;
 
     let finished = false;
+    let dispatched = 0;
     const handler: Dispatcher.DispatchHandler = {
       onConnect() {},
       onError(err: Error) {
@@ -326,6 +327,10 @@ export function createHttpServer(deps: HttpDeps): http.Server {
       },
       onUpgrade() {},
       onHeaders(status: number, rawHeaders: Buffer[], resume: () => void) {
+        metrics.upstream.observe(
+          { proto: 'http' },
+          (performance.now() - dispatched) / 1000,
+        );
         const out: string[] = [];
         for (let i = 0; i < rawHeaders.length; i += 2) {
           const name = rawHeaders[i].toString('latin1');
@@ -358,6 +363,7 @@ export function createHttpServer(deps: HttpDeps): http.Server {
     } as unknown as Dispatcher.DispatchHandler;
 
     const pool = deps.pools.get(a.payload.target);
+    dispatched = performance.now();
     pool.dispatch(
       {
         origin: `http://${a.payload.target}`,
@@ -493,7 +499,12 @@ function passThroughUpgrade(
     socket.destroy();
     upstream.destroy();
   }, deps.access.limits.tcp.maxLifetimeMs);
+  const connecting = performance.now();
   upstream.on('connect', () => {
+    metrics.upstream.observe(
+      { proto: 'ws' },
+      (performance.now() - connecting) / 1000,
+    );
     upstream.write(`${lines.join('\r\n')}\r\n\r\n`);
     if (head.length) upstream.write(head);
     socket.pipe(upstream);
@@ -561,6 +572,13 @@ function bridgeWebSocketToTcp(
   const id = randomUUID();
   const [host, port] = splitTarget(a.payload.target);
   const upstream = net.connect({ host, port });
+  const connecting = performance.now();
+  upstream.once('connect', () =>
+    metrics.upstream.observe(
+      { proto: 'ws-tcp' },
+      (performance.now() - connecting) / 1000,
+    ),
+  );
   let reason = 'closed';
   const entry = live.open(id, 'ws-tcp', a, ip, () => {
     reason = 'revoked';

@@ -46,6 +46,16 @@ export class GatewayMetrics {
     ],
     registers: [this.registry],
   });
+  readonly upstream = new Histogram({
+    name: 'flagstage_gateway_upstream_duration_seconds',
+    help: 'Upstream latency: HTTP time to response headers, TCP and WebSocket time to connect',
+    labelNames: ['proto'] as const,
+    buckets: [
+      0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5,
+      5,
+    ],
+    registers: [this.registry],
+  });
   readonly redisUp = new Gauge({
     name: 'flagstage_gateway_redis_up',
     help: '1 when the policy (limits, revocations) is in sync with Redis',

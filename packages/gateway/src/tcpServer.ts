@@ -114,6 +114,7 @@ export function createTcpServer(deps: HttpDeps): net.Server {
     ) {
       const [host, port] = splitTarget(a.payload.target);
       const upstream = net.connect({ host, port });
+      const connecting = performance.now();
       let reason = 'closed';
       // Bytes after the token line, read from the sockets' own counters.
       const headerBytes = client.bytesRead - first.length;
@@ -141,6 +142,10 @@ export function createTcpServer(deps: HttpDeps): net.Server {
         upstream.destroy();
       }, access.limits.tcp.maxLifetimeMs);
       upstream.on('connect', () => {
+        metrics.upstream.observe(
+          { proto: 'tcp' },
+          (performance.now() - connecting) / 1000,
+        );
         if (first.length) upstream.write(first);
         client.pipe(upstream);
         upstream.pipe(client);
