@@ -5,8 +5,8 @@ function client(status = 200, body: unknown = { items: [] }) {
   const urls: string[] = [];
   const text = JSON.stringify(body);
   const fetchApi = {
-    fetch: jest.fn(async (url: string) => {
-      urls.push(url);
+    fetch: jest.fn(async (url: RequestInfo | URL) => {
+      urls.push(String(url));
       return {
         ok: status < 300,
         status,
