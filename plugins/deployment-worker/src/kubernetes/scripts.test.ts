@@ -160,6 +160,15 @@ echo "unexpected: kubectl $*" >&2; exit 2`,
     expect(result.stdout).toMatch(/secret regcred not found in argo; skipped/);
   });
 
+  it('copies a pull secret without data as an empty, still valid Secret', () => {
+    fs.writeFileSync(path.join(dir, 'secrets', 'regcred'), 'Opaque\n');
+    const result = run(containerOf(start, 'copy-secrets'), params);
+    expect(result.status).toBe(0);
+    const [pull] = created();
+    expect(pull.data).toEqual({});
+    expect(schemaErrors([{ source: 'copy', object: pull }])).toEqual([]);
+  });
+
   it('fails the step when creating the copy fails', () => {
     source(`flag-${ID}`, 'Opaque', { FLAG: b64(FLAG) });
     fakeCommand(

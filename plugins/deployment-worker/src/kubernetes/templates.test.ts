@@ -367,6 +367,23 @@ describe('manifestRules catches what the schemas let through', () => {
     expect(manifestRules(partial).join()).toMatch(/has no deny-all/);
   });
 
+  it('an allow that is not explicit', () => {
+    const ms = created();
+    const gateway = ms.find(m => m.object.metadata.name === 'allow-gateway')!;
+    delete gateway.object.spec.ingress[0].from;
+    const dns = ms.find(m => m.object.metadata.name === 'allow-dns')!;
+    delete dns.object.spec.egress[0].ports;
+    expect(schemaErrors(ms)).toEqual([]);
+    expect(manifestRules(ms)).toEqual([
+      expect.stringMatching(
+        /NetworkPolicy allow-gateway allows ingress from anywhere$/,
+      ),
+      expect.stringMatching(
+        /NetworkPolicy allow-dns allows egress on every port$/,
+      ),
+    ]);
+  });
+
   it('missing labels', () => {
     const ms = created();
     delete only(ms, 'Namespace').metadata.labels['flagstage.io/expires-at'];

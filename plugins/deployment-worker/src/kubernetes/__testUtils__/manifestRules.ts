@@ -138,6 +138,34 @@ function checkLabels(
     problems.push(`${where}: ${what} is not managed-by flagstage`);
 }
 
+/**
+ * Allows must be explicit: an ingress rule without `from` admits every
+ * source, one without `ports` every port (likewise `to`/`ports` for egress).
+ */
+function checkAllows(m: Manifest, problems: string[]) {
+  const name = m.object.metadata?.name;
+  for (const rule of m.object.spec?.ingress ?? []) {
+    if (!(rule.from ?? []).length)
+      problems.push(
+        `${m.source}: NetworkPolicy ${name} allows ingress from anywhere`,
+      );
+    if (!(rule.ports ?? []).length)
+      problems.push(
+        `${m.source}: NetworkPolicy ${name} allows ingress on every port`,
+      );
+  }
+  for (const rule of m.object.spec?.egress ?? []) {
+    if (!(rule.to ?? []).length)
+      problems.push(
+        `${m.source}: NetworkPolicy ${name} allows egress to anywhere`,
+      );
+    if (!(rule.ports ?? []).length)
+      problems.push(
+        `${m.source}: NetworkPolicy ${name} allows egress on every port`,
+      );
+  }
+}
+
 function checkContainer(
   { where, container: c, pod, exception }: Container,
   problems: string[],
@@ -187,6 +215,7 @@ export function manifestRules(manifests: Manifest[]): string[] {
         );
     }
     if (isDenyAll(o)) denyAll.add(o.metadata?.namespace);
+    if (o.kind === 'NetworkPolicy') checkAllows(m, problems);
     if (o.kind === 'Job') {
       const pod = o.spec?.template;
       checkLabels(
