@@ -64,7 +64,7 @@ describe('LokiClient', () => {
     const url = new URL(seen[0].url);
     expect(url.pathname).toBe('/loki/api/v1/query_range');
     expect(Object.fromEntries(url.searchParams)).toEqual({
-      query: '{team="t1"} |= "GET \\"/flag\\""',
+      query: '{flagstage_team="t1"} |= "GET \\"/flag\\""',
       start: '1772366400000000000',
       end: '1772370000000000000',
       limit: '50',

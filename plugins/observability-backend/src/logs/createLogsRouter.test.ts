@@ -67,7 +67,7 @@ describe('logs router: Loki', () => {
     );
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
-      query: '{team="t1", challenge="web"} |= "GET"',
+      query: '{flagstage_team="t1", flagstage_challenge="web"} |= "GET"',
       items: [
         expect.objectContaining({
           timestamp: '1772366400000000300',
@@ -78,7 +78,7 @@ describe('logs router: Loki', () => {
       nextCursor: '1772366400000000200',
     });
     expect(seen[0].searchParams.get('query')).toBe(
-      '{team="t1", challenge="web"} |= "GET"',
+      '{flagstage_team="t1", flagstage_challenge="web"} |= "GET"',
     );
     // The next page ends where this one stopped.
     answer(streamsBackward);

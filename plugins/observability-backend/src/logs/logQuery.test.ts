@@ -12,24 +12,24 @@ describe('buildLogQuery', () => {
         contains: 'GET /flag',
       }),
     ).toBe(
-      '{namespace="fs-i-123", instance="i-123", team="a1b2c3", challenge="web-1"} |= "GET /flag"',
+      '{namespace="fs-i-123", flagstage_instance="i-123", flagstage_team="a1b2c3", flagstage_challenge="web-1"} |= "GET /flag"',
     );
     expect(
       buildLogQuery({ team: '9f1c2d3e-0000-4000-8000-000000000001' }),
-    ).toBe('{team="9f1c2d3e-0000-4000-8000-000000000001"}');
+    ).toBe('{flagstage_team="9f1c2d3e-0000-4000-8000-000000000001"}');
     // An empty contains is no filter.
     expect(buildLogQuery({ challenge: 'Web_2.x', contains: '' })).toBe(
-      '{challenge="Web_2.x"}',
+      '{flagstage_challenge="Web_2.x"}',
     );
   });
 
   it('escapes backslash and quote in the line filter, so user text stays one string literal', () => {
     expect(
       buildLogQuery({ team: 't1', contains: 'a "quoted" C:\\path\\' }),
-    ).toBe('{team="t1"} |= "a \\"quoted\\" C:\\\\path\\\\"');
+    ).toBe('{flagstage_team="t1"} |= "a \\"quoted\\" C:\\\\path\\\\"');
     // An attempt to close the literal and add a stage stays inside the literal.
     expect(buildLogQuery({ team: 't1', contains: '" | line_format "x' })).toBe(
-      '{team="t1"} |= "\\" | line_format \\"x"',
+      '{flagstage_team="t1"} |= "\\" | line_format \\"x"',
     );
     expect(escapeLogQLString('\\"')).toBe('\\\\\\"');
   });
@@ -55,7 +55,7 @@ describe('buildLogQuery', () => {
 
   it('accepts the longest valid names', () => {
     expect(buildLogQuery({ instance: 'a'.repeat(57) })).toContain(
-      `instance="${'a'.repeat(57)}"`,
+      `flagstage_instance="${'a'.repeat(57)}"`,
     );
     expect(buildLogQuery({ namespace: 'a'.repeat(63) })).toContain(
       `namespace="${'a'.repeat(63)}"`,

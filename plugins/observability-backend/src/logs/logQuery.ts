@@ -9,9 +9,11 @@ import { InputError } from '@backstage/errors';
  */
 export const LOKI_LABELS = {
   namespace: 'namespace',
-  instance: 'instance',
-  team: 'team',
-  challenge: 'challenge',
+  // Alloy (observability/alloy/config.alloy) maps the pods' flagstage.io/*
+  // labels to these stream labels.
+  instance: 'flagstage_instance',
+  team: 'flagstage_team',
+  challenge: 'flagstage_challenge',
 } as const;
 
 /** What a log search filters on; every field is validated before use. @public */

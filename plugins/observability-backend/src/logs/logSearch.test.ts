@@ -6,7 +6,7 @@ const ns = (iso: string) => BigInt(Date.parse(iso)) * 1_000_000n;
 describe('parseLogSearch', () => {
   it('defaults to the last hour up to now, 200 lines, newest first', () => {
     expect(parseLogSearch({ team: 't1' }, { now: NOW })).toEqual({
-      query: '{team="t1"}',
+      query: '{flagstage_team="t1"}',
       startNs: ns('2026-03-01T11:00:00Z'),
       endNs: ns('2026-03-01T12:00:00Z'),
       limit: 200,
@@ -28,7 +28,7 @@ describe('parseLogSearch', () => {
         { now: NOW },
       ),
     ).toEqual({
-      query: '{challenge="web"}',
+      query: '{flagstage_challenge="web"}',
       startNs: ns('2026-02-22T12:00:00Z'),
       endNs: ns('2026-03-01T12:00:00Z'),
       limit: 1000,
