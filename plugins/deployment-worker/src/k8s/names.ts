@@ -23,6 +23,16 @@ export function isDns1123Label(value: string): boolean {
   return value.length > 0 && value.length <= 63 && DNS1123_LABEL.test(value);
 }
 
+const DNS1123_SUBDOMAIN =
+  /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** A DNS-1123 subdomain: dot-separated labels, at most 253 characters in all. */
+export function isDns1123Subdomain(value: string): boolean {
+  return (
+    value.length > 0 && value.length <= 253 && DNS1123_SUBDOMAIN.test(value)
+  );
+}
+
 /** A valid Kubernetes label value (at most 63 characters). */
 export function isLabelValue(value: string): boolean {
   return value.length <= 63 && LABEL_VALUE.test(value);

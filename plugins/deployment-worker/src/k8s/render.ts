@@ -1,3 +1,4 @@
+import { InputError } from '@backstage/errors';
 import {
   LABELS,
   TRACEPARENT_ANNOTATION,
@@ -54,9 +55,53 @@ export const START_PARAMETERS = [
  * The flag is not a parameter (workflow parameters are readable by anyone
  * who can read workflows): it travels as the Secret named in `flag-secret`.
  */
+// Kubernetes resource.Quantity (decimal / binary SI suffixes, exponents).
+const QUANTITY =
+  /^[+-]?(\d+(\.\d*)?|\.\d+)(([KMGTPE]i)|[numkMGTPE]|[eE][+-]?\d+)?$/;
+// A container image reference; whitespace, quotes and braces could break out
+// of the YAML manifest the template builds, so they are refused outright.
+const IMAGE = /^[A-Za-z0-9][A-Za-z0-9._\-/:@]*$/;
+const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
+
+function quantity(name: string, value: string): string {
+  if (!QUANTITY.test(value))
+    throw new InputError(`${name} "${value}" is not a Kubernetes quantity`);
+  return value;
+}
+
+/**
+ * The workflow's trace annotation: diagnostic only, so a malformed
+ * traceparent is dropped rather than failing the deploy.
+ */
+function traceAnnotations(traceparent?: string) {
+  return traceparent && TRACEPARENT.test(traceparent)
+    ? { [TRACEPARENT_ANNOTATION]: traceparent }
+    : undefined;
+}
+
+/**
+ * The Workflow the worker submits to start an instance: a reference to the
+ * `start-challenge` WorkflowTemplate with string parameters. Deterministic
+ * name (`start-<instance>`): a second submit is a 409, not a second deploy.
+ * The flag is not a parameter (workflow parameters are readable by anyone
+ * who can read workflows): it travels as the Secret named in `flag-secret`.
+ * Throws InputError when an input cannot make a valid workflow.
+ */
 export function renderStartWorkflow(input: StartWorkflowInput) {
   const labels = labelsFor(input);
-  const expiresAtSeconds = Math.floor(input.expiresAt.getTime() / 1000);
+  const port = input.port ?? 8080;
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new InputError(`port ${port} is not a TCP port`);
+  if (input.protocol !== 'http' && input.protocol !== 'tcp')
+    throw new InputError(`protocol "${input.protocol}" is not http or tcp`);
+  if (!IMAGE.test(input.image))
+    throw new InputError(`image "${input.image}" is not an image reference`);
+  const expiresAtMs = input.expiresAt?.getTime?.();
+  if (expiresAtMs === undefined || !Number.isFinite(expiresAtMs))
+    throw new InputError('expiresAt is not a valid date');
+  if (!Number.isFinite(input.ttlSeconds) || input.ttlSeconds <= 0)
+    throw new InputError(`ttlSeconds ${input.ttlSeconds} is not positive`);
+  const expiresAt = String(Math.floor(expiresAtMs / 1000));
   const values: Record<(typeof START_PARAMETERS)[number], string> = {
     namespace: namespaceFor(input.instanceId),
     'instance-id': input.instanceId,
@@ -64,28 +109,26 @@ export function renderStartWorkflow(input: StartWorkflowInput) {
     'team-id': input.teamId,
     challenge: input.challengeName,
     image: input.image,
-    port: String(input.port ?? 8080),
+    port: String(port),
     protocol: input.protocol,
-    'expires-at': String(expiresAtSeconds),
-    'active-deadline-seconds': String(
-      Math.max(60, Math.ceil(input.ttlSeconds)),
-    ),
-    cpu: input.cpu ?? '500m',
-    memory: input.memory ?? '256Mi',
-    harden: String(input.harden ?? false),
-    gvisor: String(input.gvisor ?? false),
+    'expires-at': expiresAt,
+    // Whole seconds; a fraction would round the instance's life down to 0.
+    'active-deadline-seconds': String(Math.ceil(input.ttlSeconds)),
+    cpu: quantity('cpu', input.cpu ?? '500m'),
+    memory: quantity('memory', input.memory ?? '256Mi'),
+    harden: input.harden ? 'true' : 'false',
+    gvisor: input.gvisor ? 'true' : 'false',
     'flag-secret': flagSecretName(input.instanceId),
   };
+  const annotations = traceAnnotations(input.traceparent);
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Workflow',
     metadata: {
       name: startWorkflowName(input.instanceId),
       namespace: input.argoNamespace ?? 'argo',
-      labels: { ...labels, [LABELS.expiresAt]: String(expiresAtSeconds) },
-      annotations: input.traceparent
-        ? { [TRACEPARENT_ANNOTATION]: input.traceparent }
-        : undefined,
+      labels: { ...labels, [LABELS.expiresAt]: expiresAt },
+      ...(annotations ? { annotations } : {}),
     },
     spec: {
       workflowTemplateRef: { name: 'start-challenge' },
@@ -98,6 +141,9 @@ export function renderStartWorkflow(input: StartWorkflowInput) {
     },
   };
 }
+
+/** The parameters stop-challenge declares. */
+export const STOP_PARAMETERS = ['namespace', 'instance-id'] as const;
 
 /** The Workflow that stops an instance (deletes its namespace). */
 export function renderStopWorkflow(input: {
@@ -141,6 +187,10 @@ export function renderFlagSecret(input: {
   challengeName: string;
   argoNamespace?: string;
 }) {
+  // The message never echoes the flag.
+  if (!input.flag) throw new InputError('the flag is empty');
+  if (Buffer.byteLength(input.flag, 'utf8') > 4096)
+    throw new InputError('the flag is longer than 4096 bytes');
   return {
     apiVersion: 'v1',
     kind: 'Secret',

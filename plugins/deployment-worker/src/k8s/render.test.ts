@@ -2,12 +2,17 @@ import type * as ArgoModels from '@kubernetes-models/argo-workflows/argoproj.io/
 import type * as CoreModels from 'kubernetes-models/v1';
 import { InputError } from '@backstage/errors';
 import {
+  BUILD_PARAMETERS,
   START_PARAMETERS,
-  StartWorkflowInput,
+  STOP_PARAMETERS,
+  type StartWorkflowInput,
+  renderBuildTokenSecret,
+  renderBuildWorkflow,
+  renderFlagSecret,
   renderStartWorkflow,
-} from './renderStartWorkflow';
-import { STOP_PARAMETERS, renderStopWorkflow } from './renderStopWorkflow';
-import { renderFlagSecret } from './renderFlagSecret';
+  renderStopWorkflow,
+} from './render';
+import { labelsFor } from './names';
 import {
   createdManifests,
   loadAllTemplates,
@@ -68,11 +73,16 @@ const paramsOf = (wf: {
 
 /** Every parameter without a default is supplied; nothing undeclared is. */
 function expectMatches(
-  wf: ReturnType<typeof renderStartWorkflow>,
+  wf: {
+    spec: {
+      workflowTemplateRef: { name: string };
+      arguments: { parameters: { name: string; value: string }[] };
+    };
+  },
   templateName: string,
 ) {
   expect(wf.spec.workflowTemplateRef.name).toBe(templateName);
-  const names = wf.spec.arguments.parameters.map(p => p.name);
+  const names: string[] = wf.spec.arguments.parameters.map(p => p.name);
   const all = declared(templateName).map(p => p.name);
   const required = declared(templateName)
     .filter(p => p.value === undefined)
@@ -214,14 +224,16 @@ describe('renderStartWorkflow', () => {
 
 describe('renderStopWorkflow', () => {
   it('renders stop-<id> with exactly stop-challenge’s parameters, valid and labelled', () => {
-    const wf = renderStopWorkflow({ ...identity, traceparent: TRACEPARENT });
-    expect(() => new Workflow(wf).validate()).not.toThrow();
+    // The driver copies the namespace's labels when it still exists.
+    const wf = renderStopWorkflow({
+      instanceId: ID,
+      labels: { ...labelsFor(identity), 'flagstage.io/expires-at': '1' },
+    });
+    expect(() => new Workflow(wf as any).validate()).not.toThrow();
     expect(schemaErrors([{ source: 'stop', object: wf }])).toEqual([]);
     expect(manifestRules([{ source: 'stop', object: wf }])).toEqual([]);
     expect(wf.metadata.name).toBe(`stop-${ID}`);
-    expect(wf.metadata.annotations).toEqual({
-      'flagstage.io/traceparent': TRACEPARENT,
-    });
+    expect(wf.metadata.labels).not.toHaveProperty('flagstage.io/expires-at');
     expectMatches(wf, 'stop-challenge');
     expect(wf.spec.arguments.parameters).toEqual([
       { name: 'namespace', value: `fs-${ID}` },
@@ -240,7 +252,7 @@ describe('renderStopWorkflow', () => {
 
   it('refuses an id that cannot name the namespace', () => {
     expect(() =>
-      renderStopWorkflow({ ...identity, instanceId: 'fs/../kube-system' }),
+      renderStopWorkflow({ instanceId: 'fs/../kube-system' }),
     ).toThrow(InputError);
   });
 });
@@ -290,5 +302,36 @@ describe('renderFlagSecret', () => {
     }
     expect(message).toMatch(/InputError/);
     expect(message).not.toContain('flagstage{');
+  });
+});
+
+describe('renderBuildWorkflow', () => {
+  it('matches build-challenge, validates, and keeps the callback token out of the parameters', () => {
+    const build = renderBuildWorkflow({
+      buildId: '0b6c2f9e-0d4a-4a57-9d7e-1c2b3a4d5e6f',
+      challengeName: 'web-cookie-jar',
+      context: 'git://git.example/ctf/challenges.git#refs/heads/main',
+      contextSubPath: 'challenges/web-cookie-jar',
+      registry: 'registry.example/ctf/',
+      callbackUrl: 'https://portal.example/api/deployment/builds/0b6c/callback',
+    });
+    const secret = renderBuildTokenSecret({
+      buildId: '0b6c2f9e-0d4a-4a57-9d7e-1c2b3a4d5e6f',
+      token: 'token-value',
+      challengeName: 'web-cookie-jar',
+    });
+    expect(() => new Workflow(build as any).validate()).not.toThrow();
+    expect(
+      schemaErrors([
+        { source: 'build', object: build },
+        { source: 'build-token', object: secret },
+      ]),
+    ).toEqual([]);
+    expectMatches(build, 'build-challenge');
+    expect(build.spec.arguments.parameters.map(p => p.name)).toEqual([
+      ...BUILD_PARAMETERS,
+    ]);
+    expect(JSON.stringify(build)).not.toContain('token-value');
+    expect(paramsOf(build).registry).toBe('registry.example/ctf');
   });
 });
