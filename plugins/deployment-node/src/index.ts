@@ -15,3 +15,4 @@ export {
 } from './amqp/AmqpJobQueue';
 export { createJobQueue, type JobQueueConfig } from './createJobQueue';
 export { jobQueueServiceRef } from './jobQueueServiceRef';
+export { kubeConfigFrom } from './kubeConfigFrom';

@@ -3,16 +3,14 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { jobQueueServiceRef } from '@flagstage/plugin-deployment-node';
+import {
+  jobQueueServiceRef,
+  kubeConfigFrom,
+} from '@flagstage/plugin-deployment-node';
 import { flagstageMetrics } from '@flagstage/plugin-observability-node';
 import type { RuntimeDriver } from '@flagstage/plugin-deployment-common';
 import { LocalDriver } from './drivers/LocalDriver';
-import {
-  KubernetesDriver,
-  PodListener,
-  Reconciler,
-  kubeConfigFrom,
-} from './k8s';
+import { KubernetesDriver, PodListener, Reconciler } from './k8s';
 import {
   BuildApi,
   ContestRuntimeApi,

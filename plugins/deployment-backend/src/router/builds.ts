@@ -6,13 +6,14 @@ import type {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { InputError, NotAllowedError } from '@backstage/errors';
+import { NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   buildCreatePermission,
   buildReadPermission,
 } from '@flagstage/plugin-deployment-common';
 import type { BuildService } from '../services/BuildService';
+import { parse } from './parse';
 
 const ref = z.string().min(1).max(300);
 const requestBody = z.object({ challengeRef: ref });
@@ -24,17 +25,6 @@ const callbackBody = z.object({
   workflow: z.string().max(253).optional(),
   buildId: z.string().max(64).optional(),
 });
-
-function parse<T>(schema: z.ZodType<T>, body: unknown): T {
-  const r = schema.safeParse(body);
-  if (!r.success)
-    throw new InputError(
-      r.error.issues
-        .map(i => `${i.path.join('.') || 'body'}: ${i.message}`)
-        .join('; '),
-    );
-  return r.data;
-}
 
 /**
  * Build API: staff request and list builds (`flagstage.challenge.build.*`);

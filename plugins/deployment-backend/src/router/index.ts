@@ -23,6 +23,7 @@ import {
   type JobQueue,
 } from '@flagstage/plugin-deployment-common';
 import type { InstanceService } from '../services/InstanceService';
+import { parse } from './parse';
 import type { InstanceStore } from '../database/InstanceStore';
 import { iso } from '../database/InstanceStore';
 
@@ -111,17 +112,6 @@ function decodeCursor(cursor: string) {
   if (!createdAt || !rowId || Number.isNaN(Date.parse(createdAt)))
     throw new InputError('cursor: not a cursor this API returned');
   return { createdAt: new Date(createdAt).toISOString(), id: rowId };
-}
-
-function parse<T>(schema: z.ZodType<T>, body: unknown): T {
-  const r = schema.safeParse(body);
-  if (!r.success)
-    throw new InputError(
-      r.error.issues
-        .map(i => `${i.path.join('.') || 'body'}: ${i.message}`)
-        .join('; '),
-    );
-  return r.data;
 }
 
 /**

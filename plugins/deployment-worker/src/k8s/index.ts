@@ -7,7 +7,7 @@ export { PodListener } from './PodListener';
 export type { ListenerDecision, PodListenerOptions } from './PodListener';
 export { Reconciler } from './Reconciler';
 export type { ReconcileKind, ReconcileReport } from './Reconciler';
-export { kubeConfigFrom } from './kubeConfigFrom';
+
 export { podVerdict } from './podVerdict';
 export * from './names';
 export * from './render';

@@ -6,41 +6,24 @@ import type {
 } from '@backstage/backend-plugin-api';
 import type { JobQueue } from '@flagstage/plugin-deployment-common';
 import type { HealthCheck } from '@flagstage/plugin-observability-node';
-import { KubeConfig, VersionApi } from '@kubernetes/client-node';
+import { VersionApi, type KubeConfig } from '@kubernetes/client-node';
+import { kubeConfigFrom } from '@flagstage/plugin-deployment-node';
 
-/** The API server this deployment talks to, from the worker's or this plugin's config. */
+/**
+ * The API server this deployment talks to, from this plugin's or the
+ * worker's config; undefined when the deployment uses no cluster.
+ */
 export function kubeConfigFromConfig(
   config: RootConfigService,
 ): KubeConfig | undefined {
-  const k8s =
-    config.getOptionalConfig('observability.kubernetes') ??
-    config.getOptionalConfig('deploymentWorker.kubernetes');
   const useKubernetes =
     config.has('observability.kubernetes') ||
     config.getOptionalString('deploymentWorker.driver') === 'kubernetes';
   if (!useKubernetes) return undefined;
-  const kc = new KubeConfig();
-  const cluster = k8s?.getOptionalConfig('cluster');
-  const file = k8s?.getOptionalString('kubeconfigPath');
-  if (cluster) {
-    kc.loadFromOptions({
-      clusters: [
-        {
-          name: 'flagstage',
-          server: cluster.getString('url'),
-          caData: cluster.getOptionalString('caData'),
-          skipTLSVerify: cluster.getOptionalBoolean('skipTLSVerify') ?? false,
-        },
-      ],
-      users: [{ name: 'flagstage', token: cluster.getOptionalString('token') }],
-      contexts: [
-        { name: 'flagstage', cluster: 'flagstage', user: 'flagstage' },
-      ],
-      currentContext: 'flagstage',
-    });
-  } else if (file) kc.loadFromFile(file);
-  else kc.loadFromCluster();
-  return kc;
+  return kubeConfigFrom(
+    config.getOptionalConfig('observability.kubernetes') ??
+      config.getOptionalConfig('deploymentWorker.kubernetes'),
+  );
 }
 
 /**
