@@ -268,8 +268,16 @@ describe('permission policy wiring', () => {
       expect(
         await ask('user:default/olga', 'flagstage.contest.read', 'read'),
       ).toBe('ALLOW');
+      // Logs (they name teams and instances) are for operators and admins only.
       expect(
         await ask('user:default/rita', 'flagstage.logs.read', 'read'),
+      ).toBe('DENY');
+      expect(
+        await ask('user:default/olga', 'flagstage.logs.read', 'read'),
+      ).toBe('ALLOW');
+      // Other Flagstage reads stay open to every signed-in user.
+      expect(
+        await ask('user:default/rita', 'flagstage.instance.read', 'read'),
       ).toBe('ALLOW');
     } finally {
       await backend.stop();
