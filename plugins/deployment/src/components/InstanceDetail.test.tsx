@@ -7,6 +7,7 @@ import {
   type InstanceOutputLine,
   type InstanceView,
 } from '../api';
+import { observabilityApiRef } from '@flagstage/plugin-observability';
 import { rootRouteRef } from '../routes';
 import {
   fakeApi,
@@ -174,6 +175,55 @@ describe('InstanceDetail', () => {
     expect(screen.getByText(/phase/)).toHaveTextContent(
       'start-inst-3 · phase Failed · child failed',
     );
+  });
+
+  it('shows the workflow and challenge pod logs on Kubernetes when the log views are installed', async () => {
+    const api = fakeApi({
+      getWorkflow: jest.fn(async () => ({
+        workflow: {
+          name: 'start-inst-4',
+          phase: 'Succeeded',
+          observedAt: '2026-11-22T12:00:10.000Z',
+          nodes: [],
+        },
+      })),
+    });
+    const logs = {
+      searchLogs: jest.fn(async () => ({
+        query: '{flagstage_instance="inst-4"}',
+        items: [],
+        nextCursor: null,
+      })),
+      getWorkflowLogs: jest.fn(async () => ({
+        workflow: 'start-inst-4',
+        namespace: 'argo',
+        pods: [
+          {
+            pod: 'start-inst-4-1',
+            container: 'main',
+            log: 'namespace created',
+          },
+        ],
+      })),
+      getPodLogs: jest.fn(async () => ({
+        pod: 'challenge-abcde',
+        container: 'challenge',
+        namespace: 'fs-inst-4',
+        log: 'listening on :8080',
+      })),
+    };
+    await renderSettled(<InstanceDetail refreshMs={60_000} />, {
+      apis: [
+        [deploymentApiRef, api],
+        [observabilityApiRef, logs],
+        mockApis.permission({ authorize: AuthorizeResult.ALLOW }),
+      ],
+      mountedRoutes: { '/instances': rootRouteRef },
+      mountPath: '/instances/:id',
+      initialRouteEntries: ['/instances/inst-4'],
+    });
+    expect(await screen.findByText(/listening on :8080/)).toBeInTheDocument();
+    expect(logs.getPodLogs).toHaveBeenCalledWith('inst-4', expect.anything());
   });
 
   it('shows no workflow card with the local driver (no workflow reported)', async () => {

@@ -10,7 +10,11 @@ import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import { InfoCard, Link, Progress } from '@backstage/core-components';
-import { useApi } from '@backstage/frontend-plugin-api';
+import { useApi, useApiHolder } from '@backstage/frontend-plugin-api';
+import {
+  InstanceLogs,
+  observabilityApiRef,
+} from '@flagstage/plugin-observability';
 import {
   isActiveState,
   type InstanceState,
@@ -252,6 +256,7 @@ export function InstanceDetail(props: { refreshMs?: number }) {
     active ? refreshMs : undefined,
   );
   const wf = workflow.value?.workflow;
+  const hasLogViews = Boolean(useApiHolder().get(observabilityApiRef));
 
   return (
     <>
@@ -307,6 +312,13 @@ export function InstanceDetail(props: { refreshMs?: number }) {
               <InfoCard title="Workflow">
                 <WorkflowNodes workflow={wf} />
               </InfoCard>
+            </Grid>
+          )}
+          {wf && hasLogViews && (
+            // On Kubernetes: the workflow's and the pod's logs, and a Loki
+            // search for the instance (the observability plugin).
+            <Grid item xs={12}>
+              <InstanceLogs instanceId={id} />
             </Grid>
           )}
           <Grid item xs={12}>
