@@ -1,29 +1,9 @@
 /**
- * Portal log views: a Logs tab on Challenge entities (Loki search, live tail,
- * Grafana link) and `InstanceLogs` for instance pages.
+ * Portal log views: the Logs tab on Challenge entities (Loki search, live
+ * tail, Grafana link). The components and the API client live in
+ * `@flagstage/plugin-observability-react`, so other plugins (the instance
+ * page) use them without importing this plugin.
  *
  * @packageDocumentation
  */
 export { default, observabilityApi, challengeLogsContent } from './plugin';
-export { observabilityApiRef, ObservabilityClient } from './api';
-export type {
-  ContainerLog,
-  LogItem,
-  LogSearchQuery,
-  LogSearchResult,
-  ObservabilityApi,
-  PodLogOptions,
-  PodLogs,
-  WorkflowLogs,
-} from './api';
-export {
-  LogsViewer,
-  type LogsFilter,
-  type LogsViewerProps,
-} from './components/LogsViewer';
-export {
-  InstanceLogs,
-  type InstanceLogsProps,
-} from './components/InstanceLogs';
-export { EntityLogsContent } from './components/EntityLogsContent';
-export { grafanaExploreUrl } from './components/grafanaExploreUrl';

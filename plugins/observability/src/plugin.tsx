@@ -5,7 +5,10 @@ import {
   fetchApiRef,
 } from '@backstage/frontend-plugin-api';
 import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
-import { observabilityApiRef, ObservabilityClient } from './api';
+import {
+  observabilityApiRef,
+  ObservabilityClient,
+} from '@flagstage/plugin-observability-react';
 
 /** The observability API client. @public */
 export const observabilityApi = ApiBlueprint.make({
@@ -26,7 +29,7 @@ export const challengeLogsContent = EntityContentBlueprint.make({
     title: 'Logs',
     filter: { kind: 'challenge' },
     loader: () =>
-      import('./components/EntityLogsContent').then(m => (
+      import('@flagstage/plugin-observability-react').then(m => (
         <m.EntityLogsContent />
       )),
   },

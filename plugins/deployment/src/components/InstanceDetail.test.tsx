@@ -7,7 +7,7 @@ import {
   type InstanceOutputLine,
   type InstanceView,
 } from '../api';
-import { observabilityApiRef } from '@flagstage/plugin-observability';
+import { observabilityApiRef } from '@flagstage/plugin-observability-react';
 import { rootRouteRef } from '../routes';
 import {
   fakeApi,

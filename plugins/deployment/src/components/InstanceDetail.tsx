@@ -14,7 +14,7 @@ import { useApi, useApiHolder } from '@backstage/frontend-plugin-api';
 import {
   InstanceLogs,
   observabilityApiRef,
-} from '@flagstage/plugin-observability';
+} from '@flagstage/plugin-observability-react';
 import {
   isActiveState,
   type InstanceState,
