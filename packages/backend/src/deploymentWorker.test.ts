@@ -1,19 +1,19 @@
 import net from 'node:net';
 import path from 'node:path';
 import request from 'supertest';
-import Router from 'express-promise-router';
 import {
   mockCredentials,
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import {
-  coreServices,
-  createBackendPlugin,
-} from '@backstage/backend-plugin-api';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import deploymentPlugin from '@flagstage/plugin-deployment-backend';
 import deploymentWorkerPlugin from '@flagstage/plugin-deployment-worker';
+import {
+  challengeEntity,
+  eventually,
+  fakeContestPlugin,
+} from './__testUtils__/e2e';
 
 jest.setTimeout(60_000);
 
@@ -21,55 +21,23 @@ const fixtures = path.resolve(
   __dirname,
   '../../../plugins/deployment-worker/src/__fixtures__',
 );
-const challenge = (name: string, args: string[]) => ({
-  apiVersion: 'flagstage.io/v1alpha1',
-  kind: 'Challenge',
-  metadata: {
+const challenge = (name: string, args: string[]) =>
+  challengeEntity(
     name,
-    namespace: 'default',
-    annotations: {
+    {
+      protocol: 'http',
+      port: 3333,
+      local: { command: ['node', 'tiny-server.mjs', ...args] },
+    },
+    {
       'backstage.io/managed-by-location': `file:${path.join(
         fixtures,
         'catalog-info.yaml',
       )}`,
     },
-  },
-  spec: {
-    owner: 'group:default/ctf-authors',
-    category: 'web',
-    type: 'instanced',
-    difficulty: 'easy',
-    scoring: { function: 'static', value: 100 },
-    flags: [{ kind: 'dynamic', prefix: 'flagstage' }],
-    runtime: {
-      protocol: 'http',
-      port: 3333,
-      local: { command: ['node', 'tiny-server.mjs', ...args] },
-    },
-  },
-});
-
+  );
+const fakeContest = fakeContestPlugin(team => `flagstage{${team}}`);
 /** Stands in for the contest plugin's runtime API (the FLAG of a team's instance). */
-const fakeContest = createBackendPlugin({
-  pluginId: 'contest',
-  register(env) {
-    env.registerInit({
-      deps: {
-        httpRouter: coreServices.httpRouter,
-        httpAuth: coreServices.httpAuth,
-      },
-      async init({ httpRouter, httpAuth }) {
-        const router = Router();
-        router.get('/runtime/env', async (req, res) => {
-          await httpAuth.credentials(req, { allow: ['service'] });
-          res.json({ env: { FLAG: `flagstage{${req.query.teamId}}` } });
-        });
-        httpRouter.use(router);
-      },
-    });
-  },
-});
-
 const answers = (target: string) =>
   new Promise<boolean>(resolve => {
     const [host, port] = target.split(':');
@@ -80,19 +48,6 @@ const answers = (target: string) =>
     });
     s.once('error', () => resolve(false));
   });
-
-async function eventually<T>(
-  fn: () => Promise<T>,
-  ok: (t: T) => boolean,
-  ms = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (ok(v) || Date.now() > deadline) return v;
-    await new Promise(r => setTimeout(r, 100));
-  }
-}
 
 describe('deployment worker with the local driver', () => {
   let server: any;

@@ -1,5 +1,4 @@
 import net from 'node:net';
-import path from 'node:path';
 import request from 'supertest';
 import WebSocket from 'ws';
 import {
@@ -14,66 +13,16 @@ import contestPlugin from '@flagstage/plugin-contest-backend';
 import deploymentPlugin from '@flagstage/plugin-deployment-backend';
 import deploymentWorkerPlugin from '@flagstage/plugin-deployment-worker';
 import { embeddedGatewayPlugin } from './embeddedGateway';
+import {
+  embeddedDefaultConfig,
+  eventually,
+  freePort,
+  viaGateway,
+} from './__testUtils__/e2e';
 
 jest.setTimeout(120_000);
 
-const repoRoot = path.resolve(__dirname, '../../..');
 const secret = Buffer.alloc(32, 7).toString('base64');
-
-async function freePort(): Promise<number> {
-  return new Promise(resolve => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function eventually<T>(
-  fn: () => Promise<T>,
-  ok: (t: T) => boolean,
-  ms = 40_000,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await fn();
-    if (ok(value) || Date.now() > deadline) return value;
-    await new Promise(r => setTimeout(r, 200));
-  }
-}
-
-/** An HTTP request through the gateway to an instance host. */
-function viaGateway(
-  port: number,
-  host: string,
-  pathAndQuery: string,
-  headers: Record<string, string> = {},
-) {
-  return new Promise<{
-    status: number;
-    headers: Record<string, any>;
-    body: string;
-  }>((resolve, reject) => {
-    const req = require('node:http').request(
-      {
-        host: '127.0.0.1',
-        port,
-        path: pathAndQuery,
-        headers: { host, ...headers },
-      },
-      (res: any) => {
-        let body = '';
-        res.on('data', (c: Buffer) => (body += c));
-        res.on('end', () =>
-          resolve({ status: res.statusCode, headers: res.headers, body }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 /** Answers the math oracle's questions over any duplex until it prints a flag. */
 function solveOracle(
@@ -131,46 +80,11 @@ describe('instances end to end on the embedded default', () => {
       features: [
         databaseServiceFactory,
         mockServices.rootConfig.factory({
-          data: {
-            backend: {
-              baseUrl: 'http://localhost:7007',
-              database: { client: 'better-sqlite3', connection: ':memory:' },
-            },
-            catalog: {
-              rules: [{ allow: ['User', 'Group', 'Location', 'Challenge'] }],
-              locations: [
-                {
-                  type: 'file',
-                  target: path.join(repoRoot, 'catalog/org/org.yaml'),
-                },
-                {
-                  type: 'file',
-                  target: path.join(
-                    repoRoot,
-                    'catalog/challenges/*/catalog-info.yaml',
-                  ),
-                },
-              ],
-            },
-            deployment: {
-              gateway: {
-                keys: [{ kid: 'e2e', secret }],
-                httpUrlTemplate: `http://{instance}.gateway.test:${ports.http}`,
-                tcpHost: '127.0.0.1',
-                tcpPort: ports.tcp,
-                wsTcpUrl: `ws://gateway.test:${ports.http}/tcp`,
-              },
-            },
-            gateway: {
-              embedded: {
-                enabled: true,
-                httpPort: ports.http,
-                tcpPort: ports.tcp,
-                adminPort: ports.admin,
-                domain: 'gateway.test',
-              },
-            },
-          },
+          data: embeddedDefaultConfig({
+            ports,
+            key: { kid: 'e2e', secret },
+            domain: 'gateway.test',
+          }),
         }),
         catalogPlugin,
         catalogModuleChallenges,

@@ -1,21 +1,21 @@
 import net from 'node:net';
 import request from 'supertest';
-import Router from 'express-promise-router';
 import {
   mockCredentials,
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import {
-  coreServices,
-  createBackendPlugin,
-} from '@backstage/backend-plugin-api';
 import { cacheServiceFactory } from '@backstage/backend-defaults/cache';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { KubeSimulator } from '@flagstage/k8s-simulator';
 import { describeWithServices, testServiceUrls } from '@flagstage/test-utils';
 import deploymentPlugin from '@flagstage/plugin-deployment-backend';
 import deploymentWorkerPlugin from '@flagstage/plugin-deployment-worker';
+import {
+  challengeEntity,
+  eventually,
+  fakeContestPlugin,
+} from './__testUtils__/e2e';
 
 /**
  * The production runtime path end to end, on the Kubernetes API simulator:
@@ -28,6 +28,19 @@ import deploymentWorkerPlugin from '@flagstage/plugin-deployment-worker';
 jest.setTimeout(90_000);
 
 const REDIS_DB = 7;
+
+const challenge = (
+  name: string,
+  runtime: Record<string, unknown>,
+  annotations?: Record<string, string>,
+) =>
+  challengeEntity(
+    name,
+    { protocol: 'http', port: 8080, ttlSeconds: 1800, ...runtime },
+    annotations,
+  );
+const BUILD_CONTEXT = 'git://git.example/ctf/challenges.git#refs/heads/main';
+const fakeContest = fakeContestPlugin(team => `flagstage{team-${team}}`);
 
 /** One Redis command over RESP on the test database (no client library needed). */
 function redis(...args: string[]): Promise<string> {
@@ -51,55 +64,6 @@ function redis(...args: string[]): Promise<string> {
     socket.on('error', reject);
     socket.write(encode(['SELECT', String(REDIS_DB)]) + encode(args));
   });
-}
-
-const challenge = (name: string, runtime: Record<string, unknown>) => ({
-  apiVersion: 'flagstage.io/v1alpha1',
-  kind: 'Challenge',
-  metadata: { name, namespace: 'default' },
-  spec: {
-    owner: 'group:default/ctf-authors',
-    category: 'web',
-    type: 'instanced',
-    difficulty: 'easy',
-    scoring: { function: 'static', value: 100 },
-    flags: [{ kind: 'dynamic', prefix: 'flagstage' }],
-    runtime: { protocol: 'http', port: 8080, ttlSeconds: 1800, ...runtime },
-  },
-});
-
-/** Stands in for the contest plugin's runtime API (the FLAG of a team's instance). */
-const fakeContest = createBackendPlugin({
-  pluginId: 'contest',
-  register(env) {
-    env.registerInit({
-      deps: {
-        httpRouter: coreServices.httpRouter,
-        httpAuth: coreServices.httpAuth,
-      },
-      async init({ httpRouter, httpAuth }) {
-        const router = Router();
-        router.get('/runtime/env', async (req, res) => {
-          await httpAuth.credentials(req, { allow: ['service'] });
-          res.json({ env: { FLAG: `flagstage{team-${req.query.teamId}}` } });
-        });
-        httpRouter.use(router);
-      },
-    });
-  },
-});
-
-async function eventually<T>(
-  fn: () => Promise<T>,
-  ok: (t: T) => boolean,
-  ms = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (ok(v) || Date.now() > deadline) return v;
-    await new Promise(r => setTimeout(r, 100));
-  }
 }
 
 describeWithServices(['redis'])(
@@ -158,30 +122,16 @@ describeWithServices(['redis'])(
               challenge('badimage', { image: 'registry.example/nope:0' }),
               challenge('stuck', { image: 'registry.example/stuck:1' }),
               challenge('crashy', { image: 'registry.example/crash:1' }),
-              {
-                ...challenge('buildme', {
-                  build: { context: 'challenges/buildme' },
-                }),
-                metadata: {
-                  name: 'buildme',
-                  namespace: 'default',
-                  annotations: {
-                    'flagstage.io/build-context':
-                      'git://git.example/ctf/challenges.git#refs/heads/main',
-                  },
-                },
-              },
-              {
-                ...challenge('breaks', { build: {} }),
-                metadata: {
-                  name: 'breaks',
-                  namespace: 'default',
-                  annotations: {
-                    'flagstage.io/build-context':
-                      'git://git.example/ctf/challenges.git#refs/heads/main',
-                  },
-                },
-              },
+              challenge(
+                'buildme',
+                { build: { context: 'challenges/buildme' } },
+                { 'flagstage.io/build-context': BUILD_CONTEXT },
+              ),
+              challenge(
+                'breaks',
+                { build: {} },
+                { 'flagstage.io/build-context': BUILD_CONTEXT },
+              ),
             ] as any,
           }),
           fakeContest,

@@ -1,6 +1,4 @@
 import fs from 'node:fs';
-import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -19,6 +17,12 @@ import {
   flagstageRootLoggerServiceFactory,
 } from '@flagstage/plugin-observability-node';
 import { embeddedGatewayPlugin } from './embeddedGateway';
+import {
+  embeddedDefaultConfig,
+  freePort,
+  until,
+  viaGateway,
+} from './__testUtils__/e2e';
 
 /**
  * Observability end to end on the embedded default, with the production
@@ -35,7 +39,6 @@ import { embeddedGatewayPlugin } from './embeddedGateway';
 
 jest.setTimeout(180_000);
 
-const repoRoot = path.resolve(__dirname, '../../..');
 const PROMETHEUS = process.env.PROMETHEUS_PATH ?? '/usr/bin/prometheus';
 
 class Capture extends Transport {
@@ -47,66 +50,6 @@ class Capture extends Transport {
     this.lines.push(JSON.parse(text));
     done();
   }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise(resolve => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function until<T>(
-  what: string,
-  fn: () => Promise<T>,
-  ok: (t: T) => boolean,
-  ms = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await fn();
-    if (ok(value)) return value;
-    if (Date.now() > deadline)
-      throw new Error(
-        `Timed out waiting for ${what}; last: ${JSON.stringify(value)?.slice(
-          0,
-          400,
-        )}`,
-      );
-    await new Promise(r => setTimeout(r, 250));
-  }
-}
-
-function viaGateway(
-  port: number,
-  host: string,
-  pathAndQuery: string,
-  headers: Record<string, string> = {},
-) {
-  return new Promise<{ status: number; headers: any; body: string }>(
-    (resolve, reject) => {
-      const req = http.request(
-        {
-          host: '127.0.0.1',
-          port,
-          path: pathAndQuery,
-          headers: { host, ...headers },
-        },
-        res => {
-          let body = '';
-          res.on('data', c => (body += c));
-          res.on('end', () =>
-            resolve({ status: res.statusCode!, headers: res.headers, body }),
-          );
-        },
-      );
-      req.on('error', reject);
-      req.end();
-    },
-  );
 }
 
 describe('observability on the embedded default', () => {
@@ -141,54 +84,16 @@ describe('observability on the embedded default', () => {
       }),
       flagstageRootHttpRouterServiceFactory({ service: 'backend' }),
       mockServices.rootConfig.factory({
-        data: {
+        data: embeddedDefaultConfig({
+          ports,
+          key: { kid: 'obs', secret: signingKey },
+          domain: 'gateway.test',
           backend: {
             baseUrl: `http://localhost:${backendPort}`,
             listen: { port: backendPort, host: '127.0.0.1' },
-            database: { client: 'better-sqlite3', connection: ':memory:' },
           },
-          catalog: {
-            rules: [{ allow: ['User', 'Group', 'Location', 'Challenge'] }],
-            locations: [
-              {
-                type: 'file',
-                target: path.join(repoRoot, 'catalog/org/org.yaml'),
-              },
-              {
-                type: 'file',
-                target: path.join(
-                  repoRoot,
-                  'catalog/challenges/*/catalog-info.yaml',
-                ),
-              },
-            ],
-          },
-          deployment: {
-            gateway: {
-              keys: [{ kid: 'obs', secret: signingKey }],
-              httpUrlTemplate: `http://{instance}.gateway.test:${ports.http}`,
-              tcpHost: '127.0.0.1',
-              tcpPort: ports.tcp,
-              wsTcpUrl: `ws://gateway.test:${ports.http}/tcp`,
-            },
-          },
-          gateway: {
-            embedded: {
-              enabled: true,
-              httpPort: ports.http,
-              tcpPort: ports.tcp,
-              adminPort: ports.admin,
-              domain: 'gateway.test',
-            },
-          },
-          contest: {
-            demo: {
-              slug: 'demo',
-              name: 'Demo',
-              challenges: ['challenge:default/web-cookie-jar'],
-            },
-          },
-        },
+          demoChallenges: ['challenge:default/web-cookie-jar'],
+        }),
       }),
       catalogPlugin,
       catalogModuleChallenges,

@@ -16,6 +16,12 @@ import deploymentPlugin from '@flagstage/plugin-deployment-backend';
 import deploymentWorkerPlugin from '@flagstage/plugin-deployment-worker';
 import { embeddedGatewayPlugin } from './embeddedGateway';
 import { findPlayDist, playFrontendPlugin } from './playFrontend';
+import {
+  embeddedDefaultConfig,
+  freePort,
+  repoRoot,
+  until,
+} from './__testUtils__/e2e';
 
 /**
  * The contestant app in a real browser (Debian's Chromium driven by
@@ -26,7 +32,6 @@ import { findPlayDist, playFrontendPlugin } from './playFrontend';
 
 jest.setTimeout(240_000);
 
-const repoRoot = path.resolve(__dirname, '../../..');
 const screenshots = path.join(repoRoot, 'artifacts', 'screenshots');
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const haveChromium = fs.existsSync(chromiumPath);
@@ -57,37 +62,6 @@ async function accessibilityViolations(page: Page): Promise<string[]> {
   return violations.map(v => `${v.id}: ${v.help} (${v.nodes.length})`);
 }
 
-async function freePort(): Promise<number> {
-  return new Promise(resolve => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function until<T>(
-  what: string,
-  fn: () => Promise<T>,
-  ok: (t: T) => boolean,
-  ms = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await fn();
-    if (ok(value)) return value;
-    if (Date.now() > deadline)
-      throw new Error(
-        `Timed out waiting for ${what}; last: ${JSON.stringify(value)?.slice(
-          0,
-          300,
-        )}`,
-      );
-    await new Promise(r => setTimeout(r, 250));
-  }
-}
-
 describeIfReady('the contestant app in Chromium', () => {
   let baseUrl: string;
   let browser: Browser;
@@ -107,60 +81,19 @@ describeIfReady('the contestant app in Chromium', () => {
         // The real scheduler: the demo seed and the scoreboard run on it.
         schedulerServiceFactory,
         mockServices.rootConfig.factory({
-          data: {
-            backend: {
-              baseUrl: 'http://localhost:7007',
-              database: { client: 'better-sqlite3', connection: ':memory:' },
-            },
-            catalog: {
-              rules: [{ allow: ['User', 'Group', 'Location', 'Challenge'] }],
-              locations: [
-                {
-                  type: 'file',
-                  target: path.join(repoRoot, 'catalog/org/org.yaml'),
-                },
-                {
-                  type: 'file',
-                  target: path.join(
-                    repoRoot,
-                    'catalog/challenges/*/catalog-info.yaml',
-                  ),
-                },
-              ],
-            },
-            // *.localhost resolves to loopback in Chromium, so the gateway's
-            // per-instance hosts work without DNS.
-            deployment: {
-              gateway: {
-                keys: [{ kid: 'browser', secret }],
-                httpUrlTemplate: `http://{instance}.gateway.localhost:${ports.http}`,
-                tcpHost: '127.0.0.1',
-                tcpPort: ports.tcp,
-                wsTcpUrl: `ws://gateway.localhost:${ports.http}/tcp`,
-              },
-            },
-            gateway: {
-              embedded: {
-                enabled: true,
-                httpPort: ports.http,
-                tcpPort: ports.tcp,
-                adminPort: ports.admin,
-                domain: 'gateway.localhost',
-              },
-            },
-            contest: {
-              demo: {
-                slug: 'demo',
-                name: 'Flagstage demo contest',
-                challenges: [
-                  'challenge:default/web-cookie-jar',
-                  'challenge:default/tcp-math-oracle',
-                  'challenge:default/crypto-xor-notes',
-                  'challenge:default/web-team-vault',
-                ],
-              },
-            },
-          },
+          // *.localhost resolves to loopback in Chromium, so the gateway's
+          // per-instance hosts work without DNS.
+          data: embeddedDefaultConfig({
+            ports,
+            key: { kid: 'browser', secret },
+            domain: 'gateway.localhost',
+            demoChallenges: [
+              'challenge:default/web-cookie-jar',
+              'challenge:default/tcp-math-oracle',
+              'challenge:default/crypto-xor-notes',
+              'challenge:default/web-team-vault',
+            ],
+          }),
         }),
         catalogPlugin,
         catalogModuleChallenges,
