@@ -1,5 +1,5 @@
 import type { Request, RequestHandler } from 'express';
-import { continueTrace, parseTraceparent, runInTrace } from './traceContext';
+import { continueTrace, runInTrace } from './traceContext';
 import { flagstageMetrics } from './metrics';
 import { nowNs, recordSpan } from './otlp';
 
@@ -46,9 +46,7 @@ export function httpObservability(service: string): RequestHandler {
       );
       recordSpan({
         trace,
-        parentSpanId: parseTraceparent(
-          typeof header === 'string' ? header : undefined,
-        )?.parentSpanId,
+        parentSpanId: trace.parentSpanId,
         name: `${method} ${route}`,
         kind: 2,
         startNs,

@@ -6,6 +6,8 @@ export type TraceContext = {
   traceId: string; // 32 lowercase hex
   spanId: string; // 16 lowercase hex
   sampled: boolean;
+  /** The caller's span, when this context continues one. */
+  parentSpanId?: string;
 };
 
 const storage = new AsyncLocalStorage<TraceContext>();
@@ -51,6 +53,7 @@ export function continueTrace(traceparent?: string | null): TraceContext {
     traceId: parent?.traceId ?? newTraceId(),
     spanId: newSpanId(),
     sampled: parent?.sampled ?? true,
+    parentSpanId: parent?.parentSpanId,
   };
 }
 

@@ -1,3 +1,4 @@
+import { flagstageMetrics } from '@flagstage/plugin-observability-node';
 import type { Knex } from 'knex';
 import {
   ConflictError,
@@ -364,6 +365,12 @@ describe.each(testDatabaseEngines())('ContestService on %s', engine => {
     it('enforces the contest window and bans', async () => {
       const contest = await setup();
       const p = await player(contest.slug, 'window', 'Window');
+      const counted = async (result: string) =>
+        (await flagstageMetrics.submissions().get()).values.find(
+          v => v.labels.result === result,
+        )?.value ?? 0;
+      const closedBefore = await counted('closed');
+      const invalidBefore = await counted('invalid');
       await expect(
         service.submit(
           p.id,
@@ -380,10 +387,13 @@ describe.each(testDatabaseEngines())('ContestService on %s', engine => {
           new Date(start.getTime() + 48 * HOUR),
         ),
       ).rejects.toThrow(/not running/);
+      // Outside the window counts as closed in flagstage_submissions_total.
+      expect(await counted('closed')).toBe(closedBefore + 2);
       await service.setBanned(contest.id, p.teamId, true, 'sharing');
       await expect(
         service.submit(p.id, 'warmup', PLAIN_FLAGS.warmup, during),
       ).rejects.toThrow(/banned/);
+      expect(await counted('invalid')).toBe(invalidBefore + 1);
       const noTeam = await player(contest.slug, 'loner');
       await expect(
         service.submit(noTeam.id, 'warmup', PLAIN_FLAGS.warmup, during),

@@ -137,6 +137,13 @@ function parseTime(value: string, field: string): Date {
 }
 
 const submissionsTotal = flagstageMetrics.submissions;
+
+/** A refused submission that counts as `closed` (contest window, attempts used up). */
+function closedForSubmissions(message: string) {
+  return Object.assign(new NotAllowedError(message), {
+    submissionClosed: true,
+  });
+}
 const solvesTotal = flagstageMetrics.solves;
 
 /**
@@ -739,10 +746,7 @@ export class ContestService {
     } catch (e) {
       let result = 'invalid';
       if (e instanceof TooManySubmissionsError) result = 'rate_limited';
-      else if (
-        e instanceof NotAllowedError &&
-        /contest is not running|No attempts left/.test(e.message)
-      )
+      else if ((e as { submissionClosed?: boolean }).submissionClosed)
         result = 'closed';
       submissionsTotal().inc({ result });
       throw e;
@@ -774,7 +778,7 @@ export class ContestService {
       now < new Date(toIso(contest.starts_at)!) ||
       now >= new Date(toIso(contest.ends_at)!)
     ) {
-      throw new NotAllowedError('The contest is not running');
+      throw closedForSubmissions('The contest is not running');
     }
     const challenge = await this.cachedChallenge(contest.id, challengeName);
     await this.assertChallengeOpen(contest, challenge, team.id, now);
@@ -853,7 +857,7 @@ export class ContestService {
         TOTAL_ATTEMPTS_WINDOW,
       );
       if (attempts > contest.max_attempts) {
-        throw new NotAllowedError('No attempts left for this challenge');
+        throw closedForSubmissions('No attempts left for this challenge');
       }
     }
   }

@@ -217,6 +217,13 @@ export const BUILD_PARAMETERS = [
   'callback-token-secret',
 ] as const;
 
+/** The labels of a build's objects (builds belong to a challenge, not an instance). */
+const buildLabels = (buildId: string, challengeName: string) => ({
+  [LABELS.managedBy]: 'flagstage',
+  'flagstage.io/build': buildId,
+  [LABELS.challenge]: challengeName,
+});
+
 export const buildWorkflowName = (buildId: string) =>
   `build-${checkedBuildId(buildId)}`;
 export const buildTokenSecretName = (buildId: string) =>
@@ -261,11 +268,7 @@ export function renderBuildWorkflow(input: {
     metadata: {
       name: buildWorkflowName(input.buildId),
       namespace: input.argoNamespace ?? 'argo',
-      labels: {
-        [LABELS.managedBy]: 'flagstage',
-        'flagstage.io/build': input.buildId,
-        [LABELS.challenge]: input.challengeName,
-      },
+      labels: buildLabels(input.buildId, input.challengeName),
     },
     spec: {
       workflowTemplateRef: { name: 'build-challenge' },
@@ -293,11 +296,7 @@ export function renderBuildTokenSecret(input: {
     metadata: {
       name: buildTokenSecretName(input.buildId),
       namespace: input.argoNamespace ?? 'argo',
-      labels: {
-        [LABELS.managedBy]: 'flagstage',
-        'flagstage.io/build': input.buildId,
-        [LABELS.challenge]: input.challengeName,
-      },
+      labels: buildLabels(input.buildId, input.challengeName),
     },
     stringData: { TOKEN: input.token },
   };

@@ -3,7 +3,6 @@ import {
   continueTrace,
   flagstageMetrics,
   nowNs,
-  parseTraceparent,
   recordSpan,
   runInTrace,
 } from '@flagstage/plugin-observability-node';
@@ -151,7 +150,7 @@ export class DeploymentWorker {
       .finally(() =>
         recordSpan({
           trace,
-          parentSpanId: parseTraceparent(job.traceparent)?.parentSpanId,
+          parentSpanId: trace.parentSpanId,
           name: `deployment job ${job.action}`,
           kind: 5,
           startNs,
