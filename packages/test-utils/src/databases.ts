@@ -1,9 +1,10 @@
 import knexFactory, { type Knex } from 'knex';
+import { TestDatabases } from '@backstage/backend-test-utils';
 import {
+  backstageTestIds,
   isCI,
   isServiceReachable,
   testServiceUrls,
-  uniqueTestId,
 } from './services';
 
 /** A database engine tests run against. @public */
@@ -19,58 +20,72 @@ export type TestDatabase = {
   destroy(): Promise<void>;
 };
 
+const databaseIds = {
+  sqlite: 'SQLITE_3',
+  postgres: backstageTestIds.postgres,
+} as const;
+
+// One TestDatabases per test file: created when a test file imports this
+// module, i.e. while Jest collects it, which is when `afterAll` (its final
+// cleanup) may still be registered. Docker is never used: the connection
+// string always comes from FLAGSTAGE_TEST_POSTGRES_URL.
+const databases =
+  typeof afterAll === 'function'
+    ? TestDatabases.create({
+        ids: Object.values(databaseIds),
+        disableDocker: true,
+      })
+    : undefined;
+
 /**
- * Creates an empty database: SQLite in memory, or a new PostgreSQL database
- * (`flagstage_test_<id>`) on the configured server, dropped by `destroy`.
+ * Creates an empty database through Backstage's `TestDatabases`: SQLite in
+ * memory, or a new PostgreSQL database on the configured server, dropped by
+ * `destroy` (and at the latest when the test file ends).
  *
  * @public
  */
 export async function createTestDatabase(
   engine: TestDatabaseEngine,
 ): Promise<TestDatabase> {
+  if (!databases) {
+    throw new Error('createTestDatabase runs inside Jest test files only');
+  }
+  const knex = await databases.init(databaseIds[engine]);
   if (engine === 'sqlite') {
     const config = {
       client: 'better-sqlite3',
       connection: ':memory:',
       useNullAsDefault: true,
     };
-    const knex = knexFactory(config);
     return { engine, config, knex, destroy: () => knex.destroy() };
   }
-  const adminUrl = testServiceUrls.postgres;
-  const name = `flagstage_test_${uniqueTestId()}`;
-  const admin = knexFactory({
-    client: 'pg',
-    connection: adminUrl,
-    pool: { min: 0, max: 1 },
-  });
-  try {
-    await admin.raw('CREATE DATABASE ??', [name]);
-  } finally {
-    await admin.destroy();
-  }
-  const url = new URL(adminUrl);
+  const name: string = knex.client.config.connection.database;
+  const url = new URL(testServiceUrls.postgres);
   url.pathname = `/${name}`;
-  const config = { client: 'pg', connection: url.toString() };
-  const knex = knexFactory({ ...config, pool: { min: 0, max: 5 } });
   return {
     engine,
-    config,
+    config: { client: 'pg', connection: url.toString() },
     knex,
     async destroy() {
       await knex.destroy();
-      const dropper = knexFactory({
-        client: 'pg',
-        connection: adminUrl,
-        pool: { min: 0, max: 1 },
-      });
-      try {
-        await dropper.raw('DROP DATABASE IF EXISTS ?? WITH (FORCE)', [name]);
-      } finally {
-        await dropper.destroy();
-      }
+      await dropPostgresDatabase(name);
     },
   };
+}
+
+// TestDatabases drops its databases only when the test file ends; suites
+// that create many expect each one gone when they destroy it.
+async function dropPostgresDatabase(name: string): Promise<void> {
+  const admin = knexFactory({
+    client: 'pg',
+    connection: testServiceUrls.postgres,
+    pool: { min: 0, max: 1 },
+  });
+  try {
+    await admin.raw('DROP DATABASE IF EXISTS ?? WITH (FORCE)', [name]);
+  } finally {
+    await admin.destroy();
+  }
 }
 
 /**

@@ -1,8 +1,14 @@
 import knexFactory from 'knex';
+import { TestCaches } from '@backstage/backend-test-utils';
 import { createTestDatabase, testDatabaseEngines } from './databases';
 import { createTestAmqp } from './amqp';
 import { createTestRedisCache } from './cache';
-import { describeWithServices, redactUrl, testServiceUrls } from './services';
+import {
+  backstageTestIds,
+  describeWithServices,
+  redactUrl,
+  testServiceUrls,
+} from './services';
 
 jest.setTimeout(30_000);
 
@@ -58,6 +64,17 @@ describeWithServices(['redis'])('createTestRedisCache', () => {
     expect(await b.cache.get('k')).toBeUndefined();
     await a.cache.delete('k');
     expect(await a.cache.get('k')).toBeUndefined();
+  });
+});
+
+describeWithServices(['redis'])('Backstage TestCaches', () => {
+  const caches = TestCaches.create({ ids: [backstageTestIds.redis] });
+  it('reaches the Redis of FLAGSTAGE_TEST_REDIS_URL', async () => {
+    const { store, connection } = await caches.init(backstageTestIds.redis);
+    expect({ store, connection }).toEqual({
+      store: 'redis',
+      connection: testServiceUrls.redis,
+    });
   });
 });
 

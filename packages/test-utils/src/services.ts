@@ -18,6 +18,25 @@ export const testServiceUrls: Record<TestService, string> = {
     process.env.FLAGSTAGE_TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
 };
 
+/**
+ * The ids of `@backstage/backend-test-utils`' `TestDatabases` / `TestCaches`
+ * that stand for this machine's PostgreSQL and Redis. The ids name a server
+ * version, but only select which connection-string env the library reads.
+ *
+ * @public
+ */
+export const backstageTestIds = {
+  postgres: 'POSTGRES_15',
+  redis: 'REDIS_7',
+} as const;
+
+// The Flagstage knobs are the documented ones; Backstage's test utils read
+// these variables (and would otherwise start Docker containers in CI).
+process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING =
+  testServiceUrls.postgres;
+process.env.BACKSTAGE_TEST_CACHE_REDIS7_CONNECTION_STRING =
+  testServiceUrls.redis;
+
 const DEFAULT_PORTS: Record<TestService, number> = {
   postgres: 5432,
   redis: 6379,
