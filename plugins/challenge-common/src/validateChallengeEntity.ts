@@ -7,6 +7,7 @@ import {
   CHALLENGE_KIND,
   type ChallengeEntityV1alpha1,
 } from './ChallengeEntity';
+import { checkRegexFlagPattern, MAX_FLAG_PATTERN_LENGTH } from './regexFlag';
 
 /** One problem found in a Challenge entity: the field and what is wrong. @public */
 export type ChallengeProblem = { path: string; message: string };
@@ -15,8 +16,6 @@ export type ChallengeProblem = { path: string; message: string };
 export const STATIC_FLAG_DIGEST = /^sha256:[0-9a-f]{64}$/;
 /** Allowed prefix of a dynamic flag (`prefix{...}`). @public */
 export const DYNAMIC_FLAG_PREFIX = /^[A-Za-z][A-Za-z0-9_]{0,31}$/;
-/** Longest regex flag pattern accepted. @public */
-export const MAX_REGEX_FLAG_LENGTH = 512;
 
 const PLAINTEXT_FLAG_FIELDS = ['value', 'flag', 'content', 'plaintext', 'text'];
 const FLAG_FIELDS: Record<string, string[]> = {
@@ -197,19 +196,18 @@ function checkFlags(problems: ChallengeProblem[], spec: any) {
           path: `${base}.pattern`,
           message: 'is required and must be a non-empty string',
         });
-      } else if (flag.pattern.length > MAX_REGEX_FLAG_LENGTH) {
+      } else if (flag.pattern.length > MAX_FLAG_PATTERN_LENGTH) {
         problems.push({
           path: `${base}.pattern`,
-          message: `must be at most ${MAX_REGEX_FLAG_LENGTH} characters`,
+          message: `must be at most ${MAX_FLAG_PATTERN_LENGTH} characters`,
         });
       } else {
-        try {
-          // eslint-disable-next-line no-new
-          new RegExp(`^(?:${flag.pattern})$`, 'u');
-        } catch (e) {
+        // The same check the contest backend applies before matching.
+        const check = checkRegexFlagPattern(flag.pattern);
+        if (!check.ok) {
           problems.push({
             path: `${base}.pattern`,
-            message: 'is not a valid regular expression',
+            message: `is not a valid regular expression: ${check.reason}`,
           });
         }
       }

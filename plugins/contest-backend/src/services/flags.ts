@@ -1,9 +1,9 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import type { ChallengeFlag } from '@flagstage/plugin-challenge-common';
 import {
+  type ChallengeFlag,
   regexFlagMatches,
   MAX_FLAG_SUBMISSION_LENGTH,
-} from '@flagstage/plugin-contest-common';
+} from '@flagstage/plugin-challenge-common';
 
 /** Hex characters of the HMAC kept in a dynamic flag. */
 export const DYNAMIC_FLAG_HEX_LENGTH = 32;
