@@ -2,12 +2,14 @@ import {
   GatewayKeyring,
   gatewayTokenId,
   verifyGatewayToken,
-  type GatewayLimits,
-  type GatewayProtocol,
-  type GatewayRevocation,
-  type GatewayTokenPayload,
-  type GatewayTokenRefusal,
-  type RevocationFailureMode,
+} from '@flagstage/plugin-gateway-node';
+import type {
+  GatewayLimits,
+  GatewayProtocol,
+  GatewayRevocation,
+  GatewayTokenPayload,
+  GatewayTokenRefusal,
+  RevocationFailureMode,
 } from '@flagstage/plugin-gateway-common';
 
 /** A verified token and its non-secret id. */

@@ -1,12 +1,10 @@
-import type {
-  GatewayKey,
-  GatewayLimits,
-  RevocationFailureMode,
-} from '@flagstage/plugin-gateway-common';
 import {
   DEFAULT_GATEWAY_LIMITS,
   parseGatewayLimits,
+  type GatewayLimits,
+  type RevocationFailureMode,
 } from '@flagstage/plugin-gateway-common';
+import { parseGatewayKeys, type GatewayKey } from '@flagstage/plugin-gateway-node';
 
 /** Everything the gateway is configured with. */
 export type GatewayConfig = {
@@ -56,26 +54,6 @@ function int(value: string | undefined, fallback: number, name: string) {
   return n;
 }
 
-/**
- * Parses `kid:secret` pairs separated by commas; secrets are base64 (at
- * least 32 bytes decoded).
- */
-export function parseKeys(spec: string | undefined): GatewayKey[] {
-  if (!spec) return [];
-  return spec.split(',').map(pair => {
-    const colon = pair.indexOf(':');
-    if (colon <= 0)
-      throw new Error('GATEWAY_KEYS: expected kid:base64secret pairs');
-    const kid = pair.slice(0, colon).trim();
-    const secret = Buffer.from(pair.slice(colon + 1).trim(), 'base64');
-    if (secret.length < 32)
-      throw new Error(
-        `GATEWAY_KEYS: the secret of "${kid}" is shorter than 32 bytes`,
-      );
-    return { kid, secret };
-  });
-}
-
 /** Reads the configuration from the environment (see README). */
 export function configFromEnv(
   env: NodeJS.ProcessEnv = process.env,
@@ -90,7 +68,7 @@ export function configFromEnv(
   const mode = env.GATEWAY_REVOCATION_FAILURE_MODE ?? 'open';
   if (mode !== 'open' && mode !== 'closed')
     throw new Error('GATEWAY_REVOCATION_FAILURE_MODE must be open or closed');
-  const keys = parseKeys(env.GATEWAY_KEYS);
+  const keys = parseGatewayKeys(env.GATEWAY_KEYS);
   if (keys.length === 0)
     throw new Error('GATEWAY_KEYS is required (kid:base64secret,…)');
   return {

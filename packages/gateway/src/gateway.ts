@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { Server as NetServer, Socket } from 'node:net';
 import { once } from 'node:events';
-import { GatewayKeyring } from '@flagstage/plugin-gateway-common';
+import { GatewayKeyring } from '@flagstage/plugin-gateway-node';
 import type { GatewayConfig } from './config';
 import { AccessControl } from './accessControl';
 import { AccessLog } from './accessLog';

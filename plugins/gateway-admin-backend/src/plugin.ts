@@ -2,9 +2,9 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { connectAndMigrate } from '@flagstage/backend-node';
 import { gatewayAdminPermissions } from '@flagstage/plugin-gateway-admin-common';
 import { readGatewayAdminConfig } from './config';
-import { connectDatabase } from './database/migrate';
 import { createRouter } from './router';
 import { GatewayAdminService } from './services/GatewayAdminService';
 import { GatewayAdminStore } from './services/GatewayAdminStore';
@@ -40,7 +40,10 @@ export const gatewayAdminPlugin = createBackendPlugin({
         const { config, logger, scheduler, lifecycle } = deps;
         const settings = readGatewayAdminConfig(config);
         const store = new GatewayAdminStore(
-          await connectDatabase(deps.database),
+          await connectAndMigrate({
+            database: deps.database,
+            packageName: '@flagstage/plugin-gateway-admin-backend',
+          }),
         );
         deps.permissionsRegistry.addPermissions(gatewayAdminPermissions);
 

@@ -1,16 +1,13 @@
 /**
- * JSON shapes of the gateway-admin API (`/api/gateway-admin`). They mirror
- * the Redis contract of `@flagstage/plugin-gateway-common` (a Node-only
- * package the portal cannot import); the backend checks at compile time that
- * the two agree.
+ * JSON shapes of the gateway-admin API (`/api/gateway-admin`). Revocations
+ * and live connections are the gateway contract's own types, from
+ * `@flagstage/plugin-gateway-common`.
  */
-
-/** Scopes a revocation can target. @public */
-export const GATEWAY_REVOCATION_SCOPES = ['instance', 'team', 'token'] as const;
-
-/** What a revocation targets: an instance id, a team id, or a token id. @public */
-export type GatewayRevocationScopeName =
-  (typeof GATEWAY_REVOCATION_SCOPES)[number];
+import type {
+  GatewayLiveConnection,
+  GatewayRevocation,
+  GatewayRevocationScope,
+} from '@flagstage/plugin-gateway-common';
 
 /**
  * Gateway limits as the API carries them: sections (`http`, `tcp`) of
@@ -61,51 +58,37 @@ export type GatewayLimitsVersion = {
 /** `GET /limits/history`. @public */
 export type GatewayLimitsHistoryResponse = { items: GatewayLimitsVersion[] };
 
-/** A revocation as stored in Redis and returned by the API. @public */
-export type GatewayRevocationItem = {
-  scope: GatewayRevocationScopeName;
-  value: string;
-  reason?: string;
-  /** ISO time it was made. */
-  at: string;
-  /** Who made it (a user entity ref). */
-  by?: string;
-};
-
 /** `GET /revocations`. @public */
 export type GatewayRevocationsResponse = GatewayPublishState & {
-  items: GatewayRevocationItem[];
+  items: GatewayRevocation[];
 };
 
 /** Body of `POST /revocations`. @public */
 export type GatewayRevokeRequest = {
-  scope: GatewayRevocationScopeName;
+  scope: GatewayRevocationScope;
   value: string;
   reason?: string;
 };
 
 /** `POST /revocations` (201). @public */
 export type GatewayRevokeResponse = GatewayPublishState & {
-  revocation: GatewayRevocationItem;
+  revocation: GatewayRevocation;
 };
 
 /** `DELETE /revocations/:scope/:value`. @public */
 export type GatewayUnrevokeResponse = GatewayPublishState & {
-  deleted: GatewayRevocationItem;
+  deleted: GatewayRevocation;
 };
 
-/** One live connection, with the gateway replica reporting it. @public */
-export type GatewayConnectionItem = {
-  id: string;
+/**
+ * One live connection, with the gateway replica reporting it. `proto` is
+ * kept as reported (a newer replica may report a protocol this build does
+ * not know).
+ *
+ * @public
+ */
+export type GatewayConnectionItem = Omit<GatewayLiveConnection, 'proto'> & {
   proto: string;
-  iid: string;
-  team: string;
-  chal: string;
-  clientIp: string;
-  tokenId: string;
-  since: string;
-  bytesIn: number;
-  bytesOut: number;
   replica: string;
 };
 
@@ -143,7 +126,9 @@ export type GatewayTopTalkersResponse = {
   available: boolean;
   note?: string;
   teams: Array<GatewayTalker & { team: string; instances: number }>;
-  instances: Array<GatewayTalker & { iid: string; team: string; chal: string }>;
+  instances: Array<
+    GatewayTalker & Pick<GatewayLiveConnection, 'iid' | 'team' | 'chal'>
+  >;
 };
 
 /** `GET /health` (unauthenticated). @public */

@@ -1,6 +1,8 @@
 /**
- * Contracts shared by the Challenge Gateway, gateway-admin and the deployment
- * plugin: signed access tokens, limits, revocations, Redis keys.
+ * Contracts shared by the Challenge Gateway, gateway-admin (backend and
+ * portal) and the deployment plugin: token claims, limits, revocations, Redis
+ * keys. Isomorphic: no Node.js APIs (signing and verification are in
+ * `@flagstage/plugin-gateway-node`).
  *
  * @packageDocumentation
  */

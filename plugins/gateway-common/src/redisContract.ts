@@ -20,8 +20,11 @@ export const GATEWAY_REDIS = Object.freeze({
   reportTtlSeconds: 15,
 });
 
-/** What a revocation targets. @public */
-export type GatewayRevocationScope = 'instance' | 'team' | 'token';
+/** Scopes a revocation can target. @public */
+export const GATEWAY_REVOCATION_SCOPES = ['instance', 'team', 'token'] as const;
+
+/** What a revocation targets: an instance id, a team id, or a token id. @public */
+export type GatewayRevocationScope = (typeof GATEWAY_REVOCATION_SCOPES)[number];
 
 /** One revocation; `value` is an instance id, a team id, or a {@link gatewayTokenId}. @public */
 export type GatewayRevocation = {
@@ -30,7 +33,7 @@ export type GatewayRevocation = {
   reason?: string;
   /** ISO time it was made. */
   at: string;
-  /** Who made it (a Backstage user ref). */
+  /** Who made it (a Backstage user entity ref). */
   by?: string;
 };
 

@@ -5,10 +5,10 @@ import { randomBytes } from 'node:crypto';
 import { WebSocketServer } from 'ws';
 import {
   DEFAULT_GATEWAY_LIMITS,
-  signGatewayToken,
   type GatewayLimits,
   type GatewayTokenClaims,
 } from '@flagstage/plugin-gateway-common';
+import { signGatewayToken } from '@flagstage/plugin-gateway-node';
 import type { GatewayConfig } from '../config';
 import type { Gateway } from '../gateway';
 

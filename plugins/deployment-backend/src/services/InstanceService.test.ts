@@ -11,7 +11,7 @@ import {
 import {
   verifyGatewayToken,
   GatewayKeyring,
-} from '@flagstage/plugin-gateway-common';
+} from '@flagstage/plugin-gateway-node';
 import { readDeploymentConfig } from '../config';
 import { InstanceStore } from '../database/InstanceStore';
 import { InstanceService } from './InstanceService';

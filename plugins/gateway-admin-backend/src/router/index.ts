@@ -13,14 +13,14 @@ import {
   type BasicPermission,
 } from '@backstage/plugin-permission-common';
 import {
-  GATEWAY_REVOCATION_SCOPES,
   gatewayLimitsUpdatePermission,
   gatewayReadPermission,
   gatewayRevocationsCreatePermission,
   gatewayRevocationsDeletePermission,
 } from '@flagstage/plugin-gateway-admin-common';
+import { GATEWAY_REVOCATION_SCOPES } from '@flagstage/plugin-gateway-common';
+import { parseInput } from '@flagstage/backend-node';
 import type { GatewayAdminService } from '../services/GatewayAdminService';
-import { parseInput } from './parseBody';
 
 /** Instance and team ids: the token claims' charset and length. */
 const ID = /^[A-Za-z0-9._:/@-]{1,128}$/;

@@ -7,12 +7,8 @@ import {
   type GatewayRevocation,
   type GatewayRevocationScope,
 } from '@flagstage/plugin-gateway-common';
-import {
-  isUniqueViolation,
-  toIso,
-  type LimitsRow,
-  type RevocationRow,
-} from '../database/rows';
+import { isUniqueViolation, toIso } from '@flagstage/backend-node';
+import type { LimitsRow, RevocationRow } from '../database/rows';
 
 /** The limits in force: the latest saved version, or the defaults (version 0). */
 export type LimitsState = {

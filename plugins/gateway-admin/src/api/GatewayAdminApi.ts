@@ -6,10 +6,10 @@ import type {
   GatewayRevocationsResponse,
   GatewayRevokeRequest,
   GatewayRevokeResponse,
-  GatewayRevocationScopeName,
   GatewayTopTalkersResponse,
   GatewayUnrevokeResponse,
 } from '@flagstage/plugin-gateway-admin-common';
+import type { GatewayRevocationScope } from '@flagstage/plugin-gateway-common';
 
 /** The gateway-admin backend, as the portal uses it. @public */
 export interface GatewayAdminApi {
@@ -21,7 +21,7 @@ export interface GatewayAdminApi {
   listRevocations(): Promise<GatewayRevocationsResponse>;
   revoke(request: GatewayRevokeRequest): Promise<GatewayRevokeResponse>;
   unrevoke(
-    scope: GatewayRevocationScopeName,
+    scope: GatewayRevocationScope,
     value: string,
   ): Promise<GatewayUnrevokeResponse>;
   getConnections(filter?: {

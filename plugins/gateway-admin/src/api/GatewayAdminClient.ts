@@ -7,10 +7,10 @@ import type {
   GatewayRevocationsResponse,
   GatewayRevokeRequest,
   GatewayRevokeResponse,
-  GatewayRevocationScopeName,
   GatewayTopTalkersResponse,
   GatewayUnrevokeResponse,
 } from '@flagstage/plugin-gateway-admin-common';
+import type { GatewayRevocationScope } from '@flagstage/plugin-gateway-common';
 import type { GatewayAdminApi } from './GatewayAdminApi';
 
 /**
@@ -69,7 +69,7 @@ export class GatewayAdminClient implements GatewayAdminApi {
     });
   }
 
-  unrevoke(scope: GatewayRevocationScopeName, value: string) {
+  unrevoke(scope: GatewayRevocationScope, value: string) {
     return this.request<GatewayUnrevokeResponse>(
       `/revocations/${encodeURIComponent(scope)}/${encodeURIComponent(value)}`,
       { method: 'DELETE' },

@@ -2,14 +2,14 @@ import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { mockApis } from '@backstage/frontend-test-utils';
-import type { GatewayRevocationItem } from '@flagstage/plugin-gateway-admin-common';
+import type { GatewayRevocation } from '@flagstage/plugin-gateway-common';
 import { gatewayAdminApiRef } from '../api';
 import { fakeApi, responseError, renderSettled } from '../__testUtils__/fakes';
 import { Revocations } from './Revocations';
 
 /** A fake backend keeping revocations in memory. */
 function statefulApi() {
-  let items: GatewayRevocationItem[] = [];
+  let items: GatewayRevocation[] = [];
   return fakeApi({
     listRevocations: jest.fn(async () => ({ items, published: true })),
     revoke: jest.fn(async req => {

@@ -14,17 +14,19 @@ import { InfoCard, Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { usePermission } from '@backstage/plugin-permission-react';
 import {
-  GATEWAY_REVOCATION_SCOPES,
   gatewayRevocationsCreatePermission,
   gatewayRevocationsDeletePermission,
   type GatewayPublishState,
-  type GatewayRevocationScopeName,
 } from '@flagstage/plugin-gateway-admin-common';
+import {
+  GATEWAY_REVOCATION_SCOPES,
+  type GatewayRevocationScope,
+} from '@flagstage/plugin-gateway-common';
 import { gatewayAdminApiRef } from '../api';
 import { PublishWarning } from './PublishWarning';
 import { errorText, usePolling } from './util';
 
-const SCOPE_HELP: Record<GatewayRevocationScopeName, string> = {
+const SCOPE_HELP: Record<GatewayRevocationScope, string> = {
   instance: 'Instance id (every token of that instance)',
   team: 'Team id (every instance of the team)',
   token: 'Token id: 32 hex characters, gatewayTokenId(token)',
@@ -40,7 +42,7 @@ export function Revocations() {
     permission: gatewayRevocationsDeletePermission,
   });
   const list = usePolling(() => api.listRevocations(), 'revocations', 30_000);
-  const [scope, setScope] = useState<GatewayRevocationScopeName>('instance');
+  const [scope, setScope] = useState<GatewayRevocationScope>('instance');
   const [value, setValue] = useState('');
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
@@ -73,7 +75,7 @@ export function Revocations() {
     }
   };
 
-  const unrevoke = async (s: GatewayRevocationScopeName, v: string) => {
+  const unrevoke = async (s: GatewayRevocationScope, v: string) => {
     setBusy(true);
     setError(undefined);
     setLastChange(undefined);
@@ -106,7 +108,7 @@ export function Revocations() {
           id="revoke-scope"
           value={scope}
           disabled={!canCreate}
-          onChange={e => setScope(e.target.value as GatewayRevocationScopeName)}
+          onChange={e => setScope(e.target.value as GatewayRevocationScope)}
           style={{ minWidth: 130 }}
         >
           {GATEWAY_REVOCATION_SCOPES.map(s => (

@@ -1,11 +1,13 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import {
+  MAX_GATEWAY_TOKEN_LENGTH,
+  type GatewayTokenClaims,
+} from '@flagstage/plugin-gateway-common';
+import {
   GatewayKeyring,
   gatewayTokenId,
-  MAX_GATEWAY_TOKEN_LENGTH,
   signGatewayToken,
   verifyGatewayToken,
-  type GatewayTokenClaims,
 } from './token';
 
 const k1 = { kid: 'k1', secret: randomBytes(32) };

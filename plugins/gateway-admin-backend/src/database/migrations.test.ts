@@ -3,10 +3,15 @@ import {
   testDatabaseEngines,
   type TestDatabase,
 } from '@flagstage/test-utils';
-import { migrationsDir } from './migrate';
-import { isUniqueViolation } from './rows';
+import {
+  isUniqueViolation,
+  migrationsDirectory,
+} from '@flagstage/backend-node';
 
 const TABLES = ['gateway_limits', 'gateway_revocations'];
+const migrationsDir = migrationsDirectory(
+  '@flagstage/plugin-gateway-admin-backend',
+);
 
 describe.each(testDatabaseEngines())(
   'gateway-admin migrations on %s',

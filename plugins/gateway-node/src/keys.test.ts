@@ -1,0 +1,28 @@
+import { randomBytes } from 'node:crypto';
+import { parseGatewayKeys } from './keys';
+
+describe('parseGatewayKeys', () => {
+  it('parses kid:base64secret pairs, in order', () => {
+    const a = randomBytes(32);
+    const b = randomBytes(48);
+    expect(
+      parseGatewayKeys(
+        `new:${a.toString('base64')}, old:${b.toString('base64')}`,
+      ),
+    ).toEqual([
+      { kid: 'new', secret: a },
+      { kid: 'old', secret: b },
+    ]);
+    expect(parseGatewayKeys(undefined)).toEqual([]);
+    expect(parseGatewayKeys('')).toEqual([]);
+  });
+
+  it('refuses pairs without a kid and secrets shorter than 32 bytes', () => {
+    expect(() => parseGatewayKeys('no-colon')).toThrow(
+      'GATEWAY_KEYS: expected kid:base64secret pairs',
+    );
+    expect(() =>
+      parseGatewayKeys(`k:${randomBytes(16).toString('base64')}`),
+    ).toThrow('GATEWAY_KEYS: the secret of "k" is shorter than 32 bytes');
+  });
+});
