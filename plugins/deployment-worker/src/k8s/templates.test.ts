@@ -13,7 +13,7 @@ import { loadModels, schemaErrors } from './__testUtils__/schemas';
 import { rbacOf } from './__testUtils__/rbac';
 
 /**
- * argo-templates/ checked offline: every document against the official
+ * charts/flagstage/files/argo/ (the Argo templates and RBAC) checked offline: every document against the official
  * Kubernetes / Argo schemas, every manifest the templates create (with
  * sample parameters substituted) against the schemas too, and everything
  * against Flagstage's own rules (manifestRules).
@@ -44,7 +44,8 @@ const find = (kind: string, name: string) => {
   const found = all.find(
     m => m.object.kind === kind && m.object.metadata?.name === name,
   );
-  if (!found) throw new Error(`no ${kind}/${name} in argo-templates/`);
+  if (!found)
+    throw new Error(`no ${kind}/${name} in charts/flagstage/files/argo/`);
   return found;
 };
 const start = find('WorkflowTemplate', 'start-challenge');
@@ -57,7 +58,7 @@ const jobOf = (ms: Manifest[]) => {
   return jobs[0].object;
 };
 
-describe('argo-templates/', () => {
+describe('charts/flagstage/files/argo/', () => {
   it('has the templates and RBAC files, every document with kind and apiVersion', () => {
     expect(templateFiles().length).toBeGreaterThanOrEqual(8);
     const kinds = all.map(m => `${m.object.kind}/${m.object.metadata.name}`);

@@ -38,7 +38,7 @@ const LABEL_NAMED = new Set(['Namespace', 'Service']);
 
 /**
  * The one documented exception: Kaniko needs root to unpack image layers
- * (see argo-templates/build-challenge.yaml). Keyed by
+ * (see charts/flagstage/files/argo/build-challenge.yaml). Keyed by
  * `<WorkflowTemplate name>/<template name>` so no other container named
  * `kaniko` inherits it.
  */

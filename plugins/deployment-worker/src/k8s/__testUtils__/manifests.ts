@@ -6,9 +6,10 @@ import { parse, parseAllDocuments } from 'yaml';
 export type Manifest = { source: string; object: Record<string, any> };
 
 export const repoRoot = path.resolve(__dirname, '../../../../..');
-export const templatesDir = path.join(repoRoot, 'argo-templates');
+/** The Argo templates and RBAC live in the Helm chart (argo-templates/ points there). */
+export const templatesDir = path.join(repoRoot, 'charts/flagstage/files/argo');
 
-/** Every `.yaml`/`.yml` file under argo-templates/ (including rbac/), sorted. */
+/** Every `.yaml`/`.yml` file under the chart's files/argo/ (including rbac/), sorted. */
 export function templateFiles(dir = templatesDir): string[] {
   return fs
     .readdirSync(dir, { withFileTypes: true })
@@ -31,7 +32,7 @@ export function loadDocuments(file: string): Manifest[] {
   });
 }
 
-/** Every document of every file under argo-templates/. */
+/** Every document of every file under the chart's files/argo/. */
 export const loadAllTemplates = (): Manifest[] =>
   templateFiles().flatMap(loadDocuments);
 
