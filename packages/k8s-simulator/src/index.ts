@@ -7,5 +7,10 @@
  * @packageDocumentation
  */
 export { KubeSimulator, KubeSimulatorError } from './KubeSimulator';
-export type { Kind, KubeSimulatorOptions } from './KubeSimulator';
+export type {
+  FaultInjection,
+  Kind,
+  KubeSimulatorOptions,
+} from './KubeSimulator';
+export type { WorkflowMatch } from './faults/Faults';
 export { parseLabelSelector, matchesSelector } from './labelSelector';
