@@ -1,8 +1,8 @@
 import {
   coreServices,
   createBackendPlugin,
-  resolvePackagePath,
 } from '@backstage/backend-plugin-api';
+import { connectAndMigrate } from '@flagstage/backend-node';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import {
   INSTANCE_STATES,
@@ -48,12 +48,10 @@ export const deploymentPlugin = createBackendPlugin({
       },
       async init(deps) {
         const settings = readDeploymentConfig(deps.config);
-        const db = await deps.database.getClient();
-        if (!deps.database.migrations?.skip) {
-          await db.migrate.latest({
-            directory: resolveMigrations(),
-          });
-        }
+        const db = await connectAndMigrate({
+          database: deps.database,
+          packageName: '@flagstage/plugin-deployment-backend',
+        });
         const store = new InstanceStore(db);
         // One queue per backend process (a root service): in the embedded
         // default the worker in the same process consumes what this publishes.
@@ -148,10 +146,3 @@ export const deploymentPlugin = createBackendPlugin({
     });
   },
 });
-
-function resolveMigrations() {
-  return resolvePackagePath(
-    '@flagstage/plugin-deployment-backend',
-    'migrations',
-  );
-}

@@ -5,7 +5,7 @@ import type {
   BuildStatus,
   BuildView,
 } from '@flagstage/plugin-deployment-common';
-import { iso } from './InstanceStore';
+import { isUniqueViolation, toIso } from '@flagstage/backend-node';
 
 export type BuildRow = {
   id: string;
@@ -22,13 +22,6 @@ export type BuildRow = {
   finished_at: string | Date | null;
 };
 
-function isUniqueViolation(e: unknown) {
-  const err = e as { code?: string; message?: string };
-  return (
-    err?.code === '23505' || /UNIQUE constraint failed/.test(err?.message ?? '')
-  );
-}
-
 /** The API view of a build row (never the token hash). */
 export function buildView(row: BuildRow): BuildView {
   return {
@@ -39,9 +32,9 @@ export function buildView(row: BuildRow): BuildView {
     workflow: row.workflow,
     message: row.message,
     requestedBy: row.requested_by,
-    createdAt: iso(row.created_at)!,
-    updatedAt: iso(row.updated_at)!,
-    finishedAt: iso(row.finished_at),
+    createdAt: toIso(row.created_at),
+    updatedAt: toIso(row.updated_at),
+    finishedAt: toIso(row.finished_at),
   };
 }
 

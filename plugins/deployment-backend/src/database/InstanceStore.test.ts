@@ -1,5 +1,5 @@
 import knexFactory, { type Knex } from 'knex';
-import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import { migrationsDirectory } from '@flagstage/backend-node';
 import {
   createTestDatabase,
   testDatabaseEngines,
@@ -7,10 +7,7 @@ import {
 } from '@flagstage/test-utils';
 import { InstanceStore } from './InstanceStore';
 
-const migrations = resolvePackagePath(
-  '@flagstage/plugin-deployment-backend',
-  'migrations',
-);
+const migrations = migrationsDirectory('@flagstage/plugin-deployment-backend');
 
 describe.each(testDatabaseEngines())('InstanceStore on %s', engine => {
   let db: TestDatabase;

@@ -6,6 +6,7 @@ import {
   type InstanceState,
   type WorkflowStatus,
 } from '@flagstage/plugin-deployment-common';
+import { isUniqueViolation, toIso } from '@flagstage/backend-node';
 
 export type InstanceRow = {
   id: string;
@@ -33,22 +34,6 @@ export type Transition = {
   actor: string | null;
   at: string;
 };
-
-/** Normalises what PostgreSQL (Date) and SQLite (string) return. */
-export function iso(value: string | Date | null | undefined): string | null {
-  if (value === null || value === undefined) return null;
-  if (value instanceof Date) return value.toISOString();
-  return new Date(
-    value.includes('T') ? value : `${value.replace(' ', 'T')}Z`,
-  ).toISOString();
-}
-
-function isUniqueViolation(e: unknown) {
-  const err = e as { code?: string; message?: string };
-  return (
-    err?.code === '23505' || /UNIQUE constraint failed/.test(err?.message ?? '')
-  );
-}
 
 const activeKey = (contestId: string, teamId: string, challengeRef: string) =>
   `${contestId}|${teamId}|${challengeRef}`;
@@ -253,7 +238,7 @@ export class InstanceStore {
       to: r.to_state,
       reason: r.reason,
       actor: r.actor,
-      at: iso(r.at)!,
+      at: toIso(r.at),
     }));
   }
 
@@ -348,7 +333,7 @@ export class InstanceStore {
       .limit(Math.min(tail, 500));
     return rows
       .reverse()
-      .map((r: any) => ({ stream: r.stream, line: r.line, at: iso(r.at) }));
+      .map((r: any) => ({ stream: r.stream, line: r.line, at: toIso(r.at) }));
   }
 
   /** Records the start workflow's status; an older observation than the stored one is ignored. */
@@ -384,7 +369,7 @@ export class InstanceStore {
       phase: r.phase,
       message: r.message ?? undefined,
       nodes: JSON.parse(r.nodes),
-      observedAt: iso(r.observed_at)!,
+      observedAt: toIso(r.observed_at),
     };
   }
 }

@@ -12,8 +12,8 @@ import {
   buildCreatePermission,
   buildReadPermission,
 } from '@flagstage/plugin-deployment-common';
+import { parseInput } from '@flagstage/backend-node';
 import type { BuildService } from '../services/BuildService';
-import { parse } from './parse';
 
 const ref = z.string().min(1).max(300);
 const requestBody = z.object({ challengeRef: ref });
@@ -64,32 +64,36 @@ export function createBuildsRouter(options: {
 
   router.post('/builds', async (req, res) => {
     const who = await user(req, buildCreatePermission);
-    const body = parse(requestBody, req.body);
+    const body = parseInput(requestBody, req.body);
     res.status(202).json(await builds.request(body.challengeRef, who));
   });
 
   router.get('/builds', async (req, res) => {
     await user(req, buildReadPermission);
-    const challengeRef = parse(ref, req.query.challengeRef);
+    const challengeRef = parseInput(
+      ref,
+      req.query.challengeRef,
+      'challengeRef',
+    );
     res.json({ items: await builds.list(challengeRef) });
   });
 
   router.post('/builds/:id/callback', async (req, res) => {
     const auth = req.headers.authorization ?? '';
     const token = auth.startsWith('Bearer ') ? auth.slice(7) : undefined;
-    const body = parse(callbackBody, req.body);
+    const body = parseInput(callbackBody, req.body);
     res.json(await builds.callback(req.params.id, token, body));
   });
 
   router.post('/internal/builds/:id/claim', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['service'] });
-    const body = parse(claimBody, req.body);
+    const body = parseInput(claimBody, req.body);
     res.json(await builds.claim(req.params.id, body.workflow));
   });
 
   router.post('/internal/builds/:id/fail', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['service'] });
-    const body = parse(failBody, req.body);
+    const body = parseInput(failBody, req.body);
     await builds.fail(req.params.id, body.reason);
     res.status(204).end();
   });

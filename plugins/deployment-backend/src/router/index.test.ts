@@ -1,6 +1,6 @@
 import express from 'express';
 import request from 'supertest';
-import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import { migrationsDirectory } from '@flagstage/backend-node';
 import { ConfigReader } from '@backstage/config';
 import { CacheManager } from '@backstage/backend-defaults/cache';
 import { MiddlewareFactory } from '@backstage/backend-defaults/rootHttpRouter';
@@ -36,10 +36,7 @@ describe('deployment router', () => {
   beforeAll(async () => {
     db = await createTestDatabase('sqlite');
     await db.knex.migrate.latest({
-      directory: resolvePackagePath(
-        '@flagstage/plugin-deployment-backend',
-        'migrations',
-      ),
+      directory: migrationsDirectory('@flagstage/plugin-deployment-backend'),
     });
     store = new InstanceStore(db.knex);
     const queue = new InMemoryJobQueue({});

@@ -22,10 +22,9 @@ import {
   type InstanceState,
   type JobQueue,
 } from '@flagstage/plugin-deployment-common';
+import { parseInput, toIso } from '@flagstage/backend-node';
 import type { InstanceService } from '../services/InstanceService';
-import { parse } from './parse';
 import type { InstanceStore } from '../database/InstanceStore';
-import { iso } from '../database/InstanceStore';
 
 const id = z.string().min(1).max(300);
 const startBody = z.object({
@@ -165,7 +164,7 @@ export function createRouter(options: {
 
   router.post('/instances', async (req, res) => {
     const who = await caller(req, instanceCreatePermission);
-    const body = parse(startBody, req.body);
+    const body = parseInput(startBody, req.body);
     try {
       const view = await instances.start({
         ...body,
@@ -190,7 +189,7 @@ export function createRouter(options: {
 
   router.get('/instances', async (req, res) => {
     await caller(req, instanceReadPermission);
-    const q = parse(listQuery, req.query);
+    const q = parseInput(listQuery, req.query, 'query');
     const limit = q.limit ?? 100;
     const rows = await instances.list({
       contestId: q.contestId,
@@ -279,7 +278,7 @@ export function createRouter(options: {
   // reconciler's view of what should exist in the cluster.
   router.get('/internal/instances', async (req, res) => {
     await serviceOnly(req);
-    const q = parse(listQuery, req.query);
+    const q = parseInput(listQuery, req.query, 'query');
     const limit = q.limit ?? 500;
     const rows = await store.list({
       states: q.state,
@@ -288,9 +287,9 @@ export function createRouter(options: {
     });
     const items = rows.slice(0, limit).map(row => ({
       ...row,
-      created_at: iso(row.created_at),
-      updated_at: iso(row.updated_at),
-      expires_at: iso(row.expires_at),
+      created_at: toIso(row.created_at),
+      updated_at: toIso(row.updated_at),
+      expires_at: toIso(row.expires_at),
     }));
     const last = items[items.length - 1];
     res.json({
@@ -306,7 +305,7 @@ export function createRouter(options: {
   // reconciler, after the cache lost them).
   router.post('/internal/instances/cache', async (req, res) => {
     await serviceOnly(req);
-    const body = parse(cacheBody, req.body);
+    const body = parseInput(cacheBody, req.body);
     res.json({ refreshed: await instances.refresh(body.ids) });
   });
 
@@ -315,15 +314,15 @@ export function createRouter(options: {
     const row = await store.get(req.params.id);
     res.json({
       ...row,
-      created_at: iso(row.created_at),
-      updated_at: iso(row.updated_at),
-      expires_at: iso(row.expires_at),
+      created_at: toIso(row.created_at),
+      updated_at: toIso(row.updated_at),
+      expires_at: toIso(row.expires_at),
     });
   });
 
   router.post('/internal/instances/:id/transition', async (req, res) => {
     const subject = await serviceOnly(req);
-    const body = parse(transitionBody, req.body);
+    const body = parseInput(transitionBody, req.body);
     const row = await instances.applyTransition(
       req.params.id,
       body.from,
@@ -346,7 +345,7 @@ export function createRouter(options: {
 
   router.post('/internal/instances/:id/workflow', async (req, res) => {
     await serviceOnly(req);
-    const body = parse(workflowBody, req.body);
+    const body = parseInput(workflowBody, req.body);
     await store.get(req.params.id);
     const stored = await store.setWorkflow(req.params.id, body);
     res.status(stored ? 204 : 409).end();
@@ -354,7 +353,7 @@ export function createRouter(options: {
 
   router.post('/internal/instances/:id/output', async (req, res) => {
     await serviceOnly(req);
-    const body = parse(outputBody, req.body);
+    const body = parseInput(outputBody, req.body);
     await store.appendOutput(req.params.id, body.lines);
     res.status(204).end();
   });

@@ -1,4 +1,4 @@
-import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import { migrationsDirectory } from '@flagstage/backend-node';
 import { ConfigReader } from '@backstage/config';
 import { CacheManager } from '@backstage/backend-defaults/cache';
 import { mockServices } from '@backstage/backend-test-utils';
@@ -53,10 +53,7 @@ describe('InstanceService', () => {
   beforeAll(async () => {
     db = await createTestDatabase('sqlite');
     await db.knex.migrate.latest({
-      directory: resolvePackagePath(
-        '@flagstage/plugin-deployment-backend',
-        'migrations',
-      ),
+      directory: migrationsDirectory('@flagstage/plugin-deployment-backend'),
     });
     store = new InstanceStore(db.knex);
   });

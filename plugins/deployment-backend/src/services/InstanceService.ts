@@ -19,12 +19,9 @@ import {
   type InstanceView,
   type JobQueue,
 } from '@flagstage/plugin-deployment-common';
+import { toEpochMs, toIso } from '@flagstage/backend-node';
 import type { DeploymentConfig } from '../config';
-import {
-  InstanceStore,
-  iso,
-  type InstanceRow,
-} from '../database/InstanceStore';
+import { InstanceStore, type InstanceRow } from '../database/InstanceStore';
 import { accessFor } from './accessInfo';
 
 export type EntityLoader = (ref: string) => Promise<Entity | undefined>;
@@ -33,7 +30,7 @@ export function instanceView(
   row: InstanceRow,
   config: DeploymentConfig,
 ): InstanceView {
-  const expiresAt = iso(row.expires_at)!;
+  const expiresAt = toIso(row.expires_at);
   const extendable =
     row.state === 'RUNNING' && row.extend_count < config.extend.maxTimes
       ? new Date(
@@ -49,8 +46,8 @@ export function instanceView(
     state: row.state,
     failureReason: row.failure_reason,
     protocol: row.protocol,
-    createdAt: iso(row.created_at)!,
-    updatedAt: iso(row.updated_at)!,
+    createdAt: toIso(row.created_at),
+    updatedAt: toIso(row.updated_at),
     expiresAt,
     extendCount: row.extend_count,
     extendableFrom: extendable,
@@ -223,7 +220,7 @@ export class InstanceService {
       throw new ConflictError(
         `This instance was already extended ${this.config.extend.maxTimes} times`,
       );
-    const expiresAt = new Date(iso(row.expires_at)!);
+    const expiresAt = new Date(toIso(row.expires_at));
     const opens =
       expiresAt.getTime() - this.config.extend.windowMinutes * 60_000;
     if (now.getTime() < opens)
@@ -334,7 +331,7 @@ export class InstanceService {
     if (row) await this.remember(row);
     else await this.forget(id);
     if (row && to === 'RUNNING') {
-      const created = Date.parse(iso(row.created_at)!);
+      const created = toEpochMs(row.created_at);
       flagstageMetrics
         .instanceStartDuration()
         .observe(Math.max(0, (Date.now() - created) / 1000));

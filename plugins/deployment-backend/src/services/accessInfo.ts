@@ -1,9 +1,9 @@
 import type { InstanceAccess } from '@flagstage/plugin-deployment-common';
-import { signGatewayToken } from '@flagstage/plugin-gateway-common';
+import { signGatewayToken } from '@flagstage/plugin-gateway-node';
 import { parseTraceparent } from '@flagstage/plugin-observability-node';
+import { toEpochMs } from '@flagstage/backend-node';
 import type { DeploymentConfig } from '../config';
 import type { InstanceRow } from '../database/InstanceStore';
-import { iso } from '../database/InstanceStore';
 
 /** Mints the access link or commands for a RUNNING instance with the newest gateway key. */
 export function accessFor(
@@ -14,9 +14,7 @@ export function accessFor(
   if (row.state !== 'RUNNING' || !row.endpoint || gateway.keys.length === 0)
     return undefined;
   const key = gateway.keys[0];
-  const instanceExpiry = Math.floor(
-    new Date(iso(row.expires_at)!).getTime() / 1000,
-  );
+  const instanceExpiry = Math.floor(toEpochMs(row.expires_at) / 1000);
   const exp = Math.min(
     instanceExpiry,
     Math.floor(now / 1000) + gateway.tokenTtlSeconds,
