@@ -198,8 +198,8 @@ describe('observability on the embedded default', () => {
     const worker = traced.filter(l => l.plugin === 'deployment-worker');
     expect(worker.map(l => l.message)).toContain('Deploying instance');
     expect(worker.find(l => l.message === 'Deploying instance')).toMatchObject({
-      instance: running.id,
-      challenge: 'web-cookie-jar',
+      instanceId: running.id,
+      challengeRef: 'challenge:default/web-cookie-jar',
     });
     const gateway = traced.filter(l => l.component === 'gateway');
     expect(gateway.length).toBeGreaterThan(0);

@@ -62,7 +62,7 @@ export class BuildService {
       });
       throw e;
     }
-    this.logger.info('Build requested', { build: row.id, challengeRef });
+    this.logger.info('Build requested', { buildId: row.id, challengeRef });
     return buildView(row);
   }
 
@@ -134,7 +134,7 @@ export class BuildService {
       },
     );
     if (!done) throw new ConflictError(`build ${id} already finished`);
-    this.logger.info('Build finished', { build: id, status: done.status });
+    this.logger.info('Build finished', { buildId: id, status: done.status });
     return buildView(done);
   }
 }

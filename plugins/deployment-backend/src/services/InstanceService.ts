@@ -164,10 +164,10 @@ export class InstanceService {
     const queued = row;
     await this.remember(queued);
     this.logger.info('Instance requested', {
-      instance: row.id,
-      contest: row.contest_id,
-      team: row.team_id,
-      challenge: row.challenge_name,
+      instanceId: row.id,
+      contestId: row.contest_id,
+      teamId: row.team_id,
+      challengeRef: row.challenge_ref,
     });
     return instanceView(queued, this.config);
   }

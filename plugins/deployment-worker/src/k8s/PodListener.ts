@@ -68,7 +68,7 @@ export class PodListener {
     const core = options.kubeConfig.makeApiClient(CoreV1Api);
     this.lanes = new ShardedDispatcher(options.shards ?? 8, (key, e) =>
       options.logger.warn('Instance event handling failed', {
-        instance: key,
+        instanceId: key,
         error: String((e as Error)?.message ?? e),
       }),
     );
@@ -159,7 +159,7 @@ export class PodListener {
     });
     if (result.ok)
       this.options.logger.info(`Instance ${to.toLowerCase()}`, {
-        instance: id,
+        instanceId: id,
         reason: options.reason,
       });
     return result;

@@ -109,7 +109,7 @@ export class Reconciler {
       if (age(now, createdIso) < grace) continue;
       if (!id || !rowById.has(id)) {
         await runtime.deleteNamespace(name);
-        act('ghost_namespace', { namespace: name, instance: id });
+        act('ghost_namespace', { namespace: name, instanceId: id });
       }
     }
 
@@ -124,7 +124,7 @@ export class Reconciler {
         if (r.ok) {
           await runtime.teardown(row.id);
           act('stuck_deploy', {
-            instance: row.id,
+            instanceId: row.id,
             namespace: ns?.metadata?.name,
           });
         }
@@ -139,7 +139,7 @@ export class Reconciler {
           'STOPPED',
           { reason: 'the instance namespace vanished' },
         );
-        if (r.ok) act('orphan_row', { instance: row.id });
+        if (r.ok) act('orphan_row', { instanceId: row.id });
       } else if (
         row.state === 'RUNNING' &&
         Date.parse(row.expires_at) + grace < now.getTime()
@@ -155,7 +155,7 @@ export class Reconciler {
           await instances.transition(row.id, ['STOPPING'], 'EXPIRED', {
             reason: 'expired (reconciler)',
           });
-          act('expired', { instance: row.id, namespace: ns?.metadata?.name });
+          act('expired', { instanceId: row.id, namespace: ns?.metadata?.name });
         }
       }
     }

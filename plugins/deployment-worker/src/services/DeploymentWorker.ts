@@ -179,7 +179,7 @@ export class DeploymentWorker {
       const message = e instanceof Error ? e.message : String(e);
       this.lastError.set(job.instanceId, message);
       this.deps.logger.warn('Deployment job failed; it will be retried', {
-        instance: job.instanceId,
+        instanceId: job.instanceId,
         action: job.action,
         attempt: delivery.attempt,
         error: message,
@@ -216,10 +216,10 @@ export class DeploymentWorker {
       instance.challenge_ref,
     );
     this.deps.logger.info('Deploying instance', {
-      instance: instance.id,
-      contest: instance.contest_id,
-      team: instance.team_id,
-      challenge: instance.challenge_name,
+      instanceId: instance.id,
+      contestId: instance.contest_id,
+      teamId: instance.team_id,
+      challengeRef: instance.challenge_ref,
       driver: driver.name,
     });
     const endpoint = await driver.start({
@@ -338,7 +338,7 @@ export class DeploymentWorker {
             this.lastError.get(job.instanceId) ?? reason
           }`;
     this.deps.logger.warn('Dead-lettered deployment job', {
-      instance: job.instanceId,
+      instanceId: job.instanceId,
       action: job.action,
       reason,
     });

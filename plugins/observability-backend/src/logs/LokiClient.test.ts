@@ -93,7 +93,7 @@ describe('LokiClient', () => {
         },
         {
           timestamp: '1772366400000000200',
-          line: '{"level":"info","msg":"request","route":"/","status":200}',
+          line: '{"level":"info","message":"request","route":"/","status":200}',
           labels: gatewayLabels,
         },
         {

@@ -53,7 +53,7 @@ export const streamsBackward = {
         values: [
           [
             '1772366400000000200',
-            '{"level":"info","msg":"request","route":"/","status":200}',
+            '{"level":"info","message":"request","route":"/","status":200}',
           ],
         ],
       },
