@@ -3,7 +3,7 @@ import knexFactory, { type Knex } from 'knex';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { ChallengeEntityV1alpha1 } from '@flagstage/plugin-challenge-common';
 import type { TestDatabase } from '@flagstage/test-utils';
-import { applyDatabaseMigrations } from '../database/migrate';
+import { migrationsDirectory } from '@flagstage/backend-node';
 
 /** Plaintext flags of the test challenges; only their digests go into entities. */
 export const PLAIN_FLAGS = {
@@ -85,7 +85,9 @@ export async function migratedKnex(
     db.engine === 'sqlite'
       ? db.knex
       : knexFactory({ ...db.config, pool: { min: 0, max: poolMax } });
-  await applyDatabaseMigrations(knex);
+  await knex.migrate.latest({
+    directory: migrationsDirectory('@flagstage/plugin-contest-backend'),
+  });
   return knex;
 }
 

@@ -1,11 +1,13 @@
+import type { DbTimestamp } from '@flagstage/backend-node';
+
 /** Row shapes of the contest tables (JSON columns still as text). */
 export type ContestRow = {
   id: string;
   slug: string;
   name: string;
-  starts_at: Date | string;
-  ends_at: Date | string;
-  freeze_at: Date | string | null;
+  starts_at: DbTimestamp;
+  ends_at: DbTimestamp;
+  freeze_at: DbTimestamp | null;
   divisions: string;
   team_size_limit: number;
   registration: 'open' | 'closed' | 'invite';
@@ -14,8 +16,8 @@ export type ContestRow = {
   submission_rate_per_minute: number;
   max_attempts: number | null;
   flag_secret: string;
-  created_at: Date | string;
-  updated_at: Date | string;
+  created_at: DbTimestamp;
+  updated_at: DbTimestamp;
 };
 
 export type ContestChallengeRow = {
@@ -35,8 +37,8 @@ export type ContestChallengeRow = {
   attachments: string;
   runtime: string | null;
   hidden: boolean | number;
-  release_at: Date | string | null;
-  synced_at: Date | string;
+  release_at: DbTimestamp | null;
+  synced_at: DbTimestamp;
 };
 
 export type TeamRow = {
@@ -49,7 +51,7 @@ export type TeamRow = {
   member_count: number;
   banned: boolean | number;
   ban_reason: string | null;
-  created_at: Date | string;
+  created_at: DbTimestamp;
 };
 
 export type ContestantRow = {
@@ -59,7 +61,7 @@ export type ContestantRow = {
   username_key: string;
   password_hash: string;
   team_id: string | null;
-  created_at: Date | string;
+  created_at: DbTimestamp;
 };
 
 export type SolveRow = {
@@ -68,32 +70,46 @@ export type SolveRow = {
   challenge_id: string;
   team_id: string;
   contestant_id: string;
-  solved_at: Date | string;
+  solved_at: DbTimestamp;
 };
 
-/** Dates come back as Date (pg) or string/number (SQLite); normalise to ISO. */
-export function toIso(
-  value: Date | string | number | null | undefined,
-): string | null {
-  if (value === null || value === undefined) return null;
-  if (value instanceof Date || typeof value === 'number') {
-    return new Date(value).toISOString();
-  }
-  const iso = value.includes('T') ? value : `${value.replace(' ', 'T')}Z`;
-  return new Date(iso).toISOString();
-}
+export type SubmissionRow = {
+  id: number;
+  contest_id: string;
+  challenge_id: string;
+  team_id: string;
+  contestant_id: string;
+  /** SHA-256 of the submitted text: the flag itself is never stored. */
+  submission_hash: string;
+  outcome: 'correct' | 'incorrect' | 'already_solved';
+  created_at: DbTimestamp;
+};
 
-export function toBool(value: boolean | number | null | undefined): boolean {
-  return value === true || value === 1;
-}
+export type FlagIncidentRow = {
+  id: number;
+  contest_id: string;
+  challenge_id: string;
+  submitting_team_id: string;
+  owner_team_id: string;
+  contestant_id: string;
+  created_at: DbTimestamp;
+};
 
-/** True when the error is a unique-constraint violation on PostgreSQL or SQLite. */
-export function isUniqueViolation(error: unknown): boolean {
-  const e = error as { code?: string; message?: string };
-  return (
-    e?.code === '23505' ||
-    e?.code === 'SQLITE_CONSTRAINT_UNIQUE' ||
-    e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ||
-    /UNIQUE constraint failed/.test(e?.message ?? '')
-  );
-}
+export type HintUnlockRow = {
+  team_id: string;
+  challenge_id: string;
+  hint_index: number;
+  cost: number;
+  unlocked_at: DbTimestamp;
+};
+
+export type AnnouncementRow = {
+  id: number;
+  contest_id: string;
+  title: string;
+  body: string;
+  created_at: DbTimestamp;
+};
+
+/** A row to insert: the database assigns `id`. */
+export type NewRow<T extends { id: number }> = Omit<T, 'id'>;

@@ -1,7 +1,6 @@
 import Router from 'express-promise-router';
 import express from 'express';
 import { z } from 'zod';
-import { parseBody } from './parseBody';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import type {
   BackstageCredentials,
@@ -26,14 +25,12 @@ import {
   contestTeamBanPermission,
   contestUpdatePermission,
 } from '@flagstage/plugin-contest-common';
-import {
-  contestView,
-  effectiveScoring,
-  type ContestService,
-  type EntityLoader,
-} from '../services/ContestService';
-import type { ScoreboardService } from '../services/ScoreboardService';
-import { toBool, toIso } from '../database/rows';
+import { parseInput, toBool, toIso } from '@flagstage/backend-node';
+import type {
+  ContestAdminService,
+  EntityLoader,
+} from '../services/ContestAdminService/types';
+import type { ScoreboardService } from '../services/ScoreboardService/types';
 
 const isoTime = z
   .string()
@@ -92,7 +89,7 @@ const announcement = z.object({
  * permission registered by this plugin (see the Flagstage policy for roles).
  */
 export function createAdminRouter(options: {
-  contests: ContestService;
+  contests: ContestAdminService;
   scoreboards: ScoreboardService;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
@@ -148,29 +145,21 @@ export function createAdminRouter(options: {
     await authorize(req, contestCreatePermission);
     res
       .status(201)
-      .json(await contests.createContest(parseBody(contestCreate, req.body)));
+      .json(await contests.createContest(parseInput(contestCreate, req.body)));
   });
 
   router.get('/contests/:slug', async (req, res) => {
     await authorize(req, contestReadPermission);
-    const contest = await contests.contestRow(req.params.slug);
-    const challenges = await contests.listChallengeRows(contest.id);
+    const { contest, challenges } = await contests.contestDetail(
+      req.params.slug,
+    );
     const values = await scoreboards.challengeValues(contest.id);
     res.json({
-      contest: contestView(contest),
-      challenges: challenges.map(c => ({
-        name: c.name,
-        entityRef: c.entity_ref,
-        title: c.title,
-        category: c.category,
-        difficulty: c.difficulty,
-        type: c.type,
-        hidden: toBool(c.hidden),
-        releaseAt: toIso(c.release_at),
-        syncedAt: toIso(c.synced_at),
-        scoring: effectiveScoring(c.scoring, contest.scoring_defaults),
-        value: values.get(c.id)?.value ?? 0,
-        solves: values.get(c.id)?.solves ?? 0,
+      contest,
+      challenges: challenges.map(({ id, ...c }) => ({
+        ...c,
+        value: values.get(id)?.value ?? 0,
+        solves: values.get(id)?.solves ?? 0,
       })),
     });
   });
@@ -180,7 +169,7 @@ export function createAdminRouter(options: {
     res.json(
       await contests.updateContest(
         req.params.slug,
-        parseBody(contestUpdate, req.body),
+        parseInput(contestUpdate, req.body),
       ),
     );
   });
@@ -193,7 +182,7 @@ export function createAdminRouter(options: {
 
   router.post('/contests/:slug/challenges', async (req, res) => {
     await authorize(req, contestUpdatePermission);
-    const input = parseBody(attach, req.body);
+    const input = parseInput(attach, req.body);
     const entity = await options.loadEntity(req, input.entityRef);
     if (!entity)
       throw new NotFoundError(`No catalog entity ${input.entityRef}`);
@@ -209,7 +198,7 @@ export function createAdminRouter(options: {
 
   router.patch('/contests/:slug/challenges/:name', async (req, res) => {
     await authorize(req, contestUpdatePermission);
-    const input = parseBody(visibility, req.body);
+    const input = parseInput(visibility, req.body);
     const contest = await contests.contestRow(req.params.slug);
     const existing = await contests.challengeByName(
       contest.id,
@@ -257,7 +246,7 @@ export function createAdminRouter(options: {
 
   router.post('/contests/:slug/teams/:teamId/ban', async (req, res) => {
     await authorize(req, contestTeamBanPermission);
-    const input = parseBody(ban, req.body);
+    const input = parseInput(ban, req.body);
     const contest = await contests.contestRow(req.params.slug);
     const team = await contests.setBanned(
       contest.id,
@@ -307,7 +296,7 @@ export function createAdminRouter(options: {
 
   router.post('/contests/:slug/announcements', async (req, res) => {
     await authorize(req, contestAnnouncePermission);
-    const input = parseBody(announcement, req.body);
+    const input = parseInput(announcement, req.body);
     const contest = await contests.contestRow(req.params.slug);
     res
       .status(201)

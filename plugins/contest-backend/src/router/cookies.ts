@@ -1,51 +1,44 @@
-import type { Request, Response } from 'express';
-import { SESSION_COOKIE, SESSION_TTL_MS } from '../services/sessions';
+import type { CookieOptions, Request, Response } from 'express';
+import { parse } from 'cookie';
+import { SESSION_TTL_MS } from '../database/SessionStore';
 
-/** Reads one cookie without a cookie-parser dependency. */
-export function readCookie(req: Request, name: string): string | undefined {
-  const header = req.headers.cookie;
-  if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) {
-      try {
-        return decodeURIComponent(part.slice(eq + 1).trim());
-      } catch {
-        return undefined;
-      }
-    }
-  }
-  return undefined;
+/** Cookie carrying the contestant session token. */
+export const SESSION_COOKIE = 'flagstage_session';
+
+/** Where the session cookie goes: Secure over https, scoped to the public API. */
+export type SessionCookieOptions = { secure: boolean; path: string };
+
+function attributes(options: SessionCookieOptions): CookieOptions {
+  return {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: options.secure,
+    path: options.path,
+  };
 }
 
-/** Session cookie: HttpOnly, SameSite=Lax, Secure over https, scoped to the public API. */
+/** The session token from the request's cookies (the `cookie` package parses and decodes). */
+export function readSessionCookie(req: Request): string | undefined {
+  const header = req.headers.cookie;
+  return header ? parse(header)[SESSION_COOKIE] : undefined;
+}
+
+/** Session cookie: HttpOnly, SameSite=Lax, Secure over https, for the session's lifetime. */
 export function setSessionCookie(
   res: Response,
   token: string,
-  options: { secure: boolean; path: string },
+  options: SessionCookieOptions,
 ) {
-  const parts = [
-    `${SESSION_COOKIE}=${encodeURIComponent(token)}`,
-    `Path=${options.path}`,
-    `Max-Age=${Math.floor(SESSION_TTL_MS / 1000)}`,
-    'HttpOnly',
-    'SameSite=Lax',
-  ];
-  if (options.secure) parts.push('Secure');
-  res.append('Set-Cookie', parts.join('; '));
+  res.cookie(SESSION_COOKIE, token, {
+    ...attributes(options),
+    maxAge: SESSION_TTL_MS,
+  });
 }
 
 export function clearSessionCookie(
   res: Response,
-  options: { secure: boolean; path: string },
+  options: SessionCookieOptions,
 ) {
-  const parts = [
-    `${SESSION_COOKIE}=`,
-    `Path=${options.path}`,
-    'Max-Age=0',
-    'HttpOnly',
-    'SameSite=Lax',
-  ];
-  if (options.secure) parts.push('Secure');
-  res.append('Set-Cookie', parts.join('; '));
+  // Max-Age=0 as well as Express's past Expires: clients honour either.
+  res.clearCookie(SESSION_COOKIE, { ...attributes(options), maxAge: 0 });
 }

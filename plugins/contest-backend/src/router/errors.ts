@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler } from 'express';
-import { TooManySubmissionsError } from '../services/ContestService';
-import { TooManyLoginsError } from '../services/loginThrottle';
+import { TooManySubmissionsError } from '../services/SubmissionService/types';
+import { TooManyLoginsError } from '../services/LoginThrottle';
 import { DeploymentBusyError } from '../services/DeploymentClient';
 
 /**

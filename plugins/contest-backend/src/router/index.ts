@@ -5,10 +5,7 @@ import type {
   UserInfoService,
 } from '@backstage/backend-plugin-api';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
-import type { ContestService } from '../services/ContestService';
-import type { ScoreboardService } from '../services/ScoreboardService';
-import type { SessionStore } from '../services/sessions';
-import type { LoginThrottle } from '../services/loginThrottle';
+import type { ContestServices } from '../services';
 import type { DeploymentClient } from '../services/DeploymentClient';
 import { createAdminRouter } from './adminRouter';
 import { createPublicRouter } from './publicRouter';
@@ -19,19 +16,17 @@ import { contestErrorHandler } from './errors';
  * /public for contestants (their own sessions), /admin for staff (Backstage
  * users + permissions), /runtime for backend services (instance FLAGs).
  */
-export function createRouter(options: {
-  contests: ContestService;
-  scoreboards: ScoreboardService;
-  sessions: SessionStore;
-  logins: LoginThrottle;
-  deployments?: DeploymentClient;
-  httpAuth: HttpAuthService;
-  permissions: PermissionsService;
-  userInfo: UserInfoService;
-  catalog: CatalogService;
-  secureCookies: boolean;
-  cookiePath: string;
-}) {
+export function createRouter(
+  options: ContestServices & {
+    deployments?: DeploymentClient;
+    httpAuth: HttpAuthService;
+    permissions: PermissionsService;
+    userInfo: UserInfoService;
+    catalog: CatalogService;
+    secureCookies: boolean;
+    cookiePath: string;
+  },
+) {
   const router = Router();
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });

@@ -1,18 +1,32 @@
 import Router from 'express-promise-router';
 import express from 'express';
 import { z } from 'zod';
-import { parseBody } from './parseBody';
 import {
   AuthenticationError,
   InputError,
   NotAllowedError,
   NotFoundError,
 } from '@backstage/errors';
-import type { LoginThrottle } from '../services/loginThrottle';
-import type {
-  ContestantInstance,
-  DeploymentClient,
-} from '../services/DeploymentClient';
+import { parseInput, toBool, toIso } from '@flagstage/backend-node';
+import type { SessionStore } from '../database/SessionStore';
+import type { ContestReader } from '../services/ContestAdminService/types';
+import type { DeploymentClient } from '../services/DeploymentClient';
+import type { HintService } from '../services/HintService/types';
+import type { LoginThrottle } from '../services/LoginThrottle';
+import type { RuntimeService } from '../services/RuntimeService/types';
+import type { ScoreboardService } from '../services/ScoreboardService/types';
+import type { SubmissionService } from '../services/SubmissionService/types';
+import type { TeamService } from '../services/TeamService/types';
+import {
+  clearSessionCookie,
+  readSessionCookie,
+  setSessionCookie,
+} from './cookies';
+import {
+  contestantInstanceView,
+  publicChallengeList,
+  publicContestView,
+} from './publicViews';
 
 const queryString = (v: unknown) =>
   typeof v === 'string' && v.length > 0 && v.length <= 64 ? v : undefined;
@@ -22,27 +36,6 @@ const queryPage = (v: unknown) => {
     throw new InputError('page must be a positive integer');
   return n;
 };
-
-/** What a contestant sees of the team's instance: state, times, and how to reach it. */
-function contestantView(i: ContestantInstance) {
-  return {
-    id: i.id,
-    challenge: i.challenge,
-    state: i.state,
-    failureReason: i.failureReason ?? null,
-    protocol: i.protocol,
-    createdAt: i.createdAt,
-    expiresAt: i.expiresAt,
-    extendableFrom: i.extendableFrom ?? null,
-    access: i.access ?? null,
-  };
-}
-import { contestView, type ContestService } from '../services/ContestService';
-import { SESSION_COOKIE, type SessionStore } from '../services/sessions';
-import type { ScoreboardService } from '../services/ScoreboardService';
-import { clearSessionCookie, readCookie, setSessionCookie } from './cookies';
-import { toBool, toIso } from '../database/rows';
-import { publicChallengeList } from './publicViews';
 
 const username = z
   .string()
@@ -64,73 +57,59 @@ const teamCreate = z.object({
 const teamJoin = z.object({ inviteCode: z.string().min(8).max(64) });
 const submit = z.object({ flag: z.string().min(1).max(1024) });
 
+/** What the contestant API depends on: service interfaces only. */
+export type PublicRouterOptions = {
+  contests: ContestReader;
+  teams: TeamService;
+  submissions: SubmissionService;
+  hints: HintService;
+  runtime: RuntimeService;
+  scoreboards: ScoreboardService;
+  sessions: Pick<SessionStore, 'create' | 'resolve' | 'revoke'>;
+  logins: Pick<LoginThrottle, 'assertAllowed' | 'recordFailure'>;
+  deployments?: DeploymentClient;
+  secureCookies: boolean;
+  cookiePath: string;
+};
+
 /**
  * The contestant API, mounted under /public and marked unauthenticated in
  * Backstage's auth policy: contestants are not Backstage users. Routes that
  * need a contestant read the server-side session from an HttpOnly cookie.
  */
-export function createPublicRouter(options: {
-  contests: ContestService;
-  sessions: SessionStore;
-  scoreboards: ScoreboardService;
-  logins: LoginThrottle;
-  deployments?: DeploymentClient;
-  secureCookies: boolean;
-  cookiePath: string;
-}) {
-  const { contests, sessions, scoreboards, logins, deployments } = options;
+export function createPublicRouter(options: PublicRouterOptions) {
+  const { contests, teams, sessions, scoreboards, logins } = options;
   const cookie = { secure: options.secureCookies, path: options.cookiePath };
   const router = Router();
   router.use(express.json({ limit: '16kb' }));
 
   async function contestantId(req: express.Request): Promise<string> {
-    const id = await sessions.resolve(readCookie(req, SESSION_COOKIE));
+    const id = await sessions.resolve(readSessionCookie(req));
     if (!id) throw new AuthenticationError('Sign in first');
     return id;
   }
 
   router.get('/contests', async (_req, res) => {
     const list = await contests.listContests();
-    res.json({
-      items: list.map(c => ({
-        slug: c.slug,
-        name: c.name,
-        startsAt: c.startsAt,
-        endsAt: c.endsAt,
-        freezeAt: c.freezeAt,
-        divisions: c.divisions,
-        teamSizeLimit: c.teamSizeLimit,
-        registration: c.registration,
-      })),
-    });
+    res.json({ items: list.map(publicContestView) });
   });
 
   router.get('/contests/:slug', async (req, res) => {
-    const c = contestView(await contests.contestRow(req.params.slug));
-    res.json({
-      slug: c.slug,
-      name: c.name,
-      startsAt: c.startsAt,
-      endsAt: c.endsAt,
-      freezeAt: c.freezeAt,
-      divisions: c.divisions,
-      teamSizeLimit: c.teamSizeLimit,
-      registration: c.registration,
-    });
+    res.json(publicContestView(await contests.contest(req.params.slug)));
   });
 
   router.post('/contests/:slug/register', async (req, res) => {
-    const input = parseBody(credentials, req.body);
-    const me = await contests.register(req.params.slug, input);
+    const input = parseInput(credentials, req.body);
+    const me = await teams.register(req.params.slug, input);
     setSessionCookie(res, await sessions.create(me.id), cookie);
     res.status(201).json({ id: me.id, username: me.username });
   });
 
   router.post('/contests/:slug/login', async (req, res) => {
-    const input = parseBody(credentials, req.body);
+    const input = parseInput(credentials, req.body);
     const contest = await contests.contestRow(req.params.slug);
     await logins.assertAllowed(contest.id, input.username);
-    const me = await contests
+    const me = await teams
       .authenticate(req.params.slug, input.username, input.password)
       .catch(async e => {
         if (e instanceof NotAllowedError)
@@ -142,15 +121,15 @@ export function createPublicRouter(options: {
   });
 
   router.post('/logout', async (req, res) => {
-    await sessions.revoke(readCookie(req, SESSION_COOKIE));
+    await sessions.revoke(readSessionCookie(req));
     clearSessionCookie(res, cookie);
     res.status(204).end();
   });
 
   router.get('/me', async (req, res) => {
-    const me = await contests.contestant(await contestantId(req));
+    const me = await teams.contestant(await contestantId(req));
     const contest = await contests.contestById(me.contest_id);
-    const team = me.team_id ? await contests.team(me.team_id) : undefined;
+    const team = me.team_id ? await teams.team(me.team_id) : undefined;
     res.json({
       id: me.id,
       username: me.username,
@@ -170,7 +149,7 @@ export function createPublicRouter(options: {
 
   router.post('/teams', async (req, res) => {
     const me = await contestantId(req);
-    const team = await contests.createTeam(me, parseBody(teamCreate, req.body));
+    const team = await teams.createTeam(me, parseInput(teamCreate, req.body));
     res.status(201).json({
       id: team.id,
       name: team.name,
@@ -181,25 +160,25 @@ export function createPublicRouter(options: {
 
   router.post('/teams/join', async (req, res) => {
     const me = await contestantId(req);
-    const input = parseBody(teamJoin, req.body);
-    const team = await contests.joinTeam(me, input.inviteCode);
+    const input = parseInput(teamJoin, req.body);
+    const team = await teams.joinTeam(me, input.inviteCode);
     res.json({ id: team.id, name: team.name, division: team.division });
   });
 
   router.post('/teams/leave', async (req, res) => {
-    await contests.leaveTeam(await contestantId(req));
+    await teams.leaveTeam(await contestantId(req));
     res.status(204).end();
   });
 
   router.get('/challenges', async (req, res) => {
-    const me = await contests.contestant(await contestantId(req));
-    res.json({ items: await publicChallengeList(contests, scoreboards, me) });
+    const me = await teams.contestant(await contestantId(req));
+    res.json({ items: await publicChallengeList(options, me) });
   });
 
   router.post('/challenges/:name/submit', async (req, res) => {
     const me = await contestantId(req);
-    const { flag } = parseBody(submit, req.body);
-    const result = await contests.submit(me, req.params.name, flag);
+    const { flag } = parseInput(submit, req.body);
+    const result = await options.submissions.submit(me, req.params.name, flag);
     res.json({
       correct: result.outcome !== 'incorrect',
       alreadySolved: result.outcome === 'already_solved',
@@ -211,63 +190,10 @@ export function createPublicRouter(options: {
     const index = Number(req.params.index);
     if (!Number.isInteger(index) || index < 0)
       throw new InputError('hint index must be a non-negative integer');
-    res.json(await contests.unlockHint(me, req.params.name, index));
+    res.json(await options.hints.unlockHint(me, req.params.name, index));
   });
 
-  // ---- instances (through the deployment plugin) ---------------------------
-  router.get('/challenges/:name/instance', async (req, res) => {
-    const me = await contestantId(req);
-    if (!deployments) throw new NotFoundError('Instances are not available');
-    const ctx = await contests.instanceContext(me, req.params.name);
-    const instance = await deployments.active(
-      ctx.contestId,
-      ctx.teamId,
-      ctx.challengeRef,
-    );
-    res.setHeader('Cache-Control', 'no-store');
-    res.json({ instance: instance ? contestantView(instance) : null });
-  });
-
-  router.post('/challenges/:name/instance', async (req, res) => {
-    const me = await contestantId(req);
-    if (!deployments) throw new NotFoundError('Instances are not available');
-    const ctx = await contests.instanceContext(me, req.params.name);
-    const instance = await deployments.start(
-      ctx.contestId,
-      ctx.teamId,
-      ctx.challengeRef,
-      ctx.contestantId,
-    );
-    res.status(202).json({ instance: contestantView(instance) });
-  });
-
-  router.delete('/challenges/:name/instance', async (req, res) => {
-    const me = await contestantId(req);
-    if (!deployments) throw new NotFoundError('Instances are not available');
-    const ctx = await contests.instanceContext(me, req.params.name);
-    const active = await deployments.active(
-      ctx.contestId,
-      ctx.teamId,
-      ctx.challengeRef,
-    );
-    if (!active)
-      throw new NotFoundError('Your team has no instance of this challenge');
-    res.json({ instance: contestantView(await deployments.stop(active.id)) });
-  });
-
-  router.post('/challenges/:name/instance/extend', async (req, res) => {
-    const me = await contestantId(req);
-    if (!deployments) throw new NotFoundError('Instances are not available');
-    const ctx = await contests.instanceContext(me, req.params.name);
-    const active = await deployments.active(
-      ctx.contestId,
-      ctx.teamId,
-      ctx.challengeRef,
-    );
-    if (!active)
-      throw new NotFoundError('Your team has no instance of this challenge');
-    res.json({ instance: contestantView(await deployments.extend(active.id)) });
-  });
+  addInstanceRoutes(router, options, contestantId);
 
   // A page of the public scoreboard: cache lookups, sent as stored.
   router.get('/contests/:slug/scoreboard', async (req, res) => {
@@ -298,4 +224,60 @@ export function createPublicRouter(options: {
   });
 
   return router;
+}
+
+/** The team's instance of a challenge, through the deployment plugin. */
+function addInstanceRoutes(
+  router: ReturnType<typeof Router>,
+  options: PublicRouterOptions,
+  contestantId: (req: express.Request) => Promise<string>,
+) {
+  /** The checks every instance route makes: a contestant allowed to run this challenge now. */
+  async function instanceAccess(req: express.Request) {
+    const me = await contestantId(req);
+    const { deployments } = options;
+    if (!deployments) throw new NotFoundError('Instances are not available');
+    const ctx = await options.runtime.instanceContext(me, req.params.name);
+    const active = () =>
+      deployments.active(ctx.contestId, ctx.teamId, ctx.challengeRef);
+    return { deployments, ctx, active };
+  }
+
+  /** The team's running instance; 404 when it has none. */
+  async function activeInstance(req: express.Request) {
+    const { deployments, active } = await instanceAccess(req);
+    const instance = await active();
+    if (!instance)
+      throw new NotFoundError('Your team has no instance of this challenge');
+    return { deployments, instance };
+  }
+
+  router.get('/challenges/:name/instance', async (req, res) => {
+    const instance = await (await instanceAccess(req)).active();
+    res.setHeader('Cache-Control', 'no-store');
+    res.json({ instance: instance ? contestantInstanceView(instance) : null });
+  });
+
+  router.post('/challenges/:name/instance', async (req, res) => {
+    const { deployments, ctx } = await instanceAccess(req);
+    const instance = await deployments.start(
+      ctx.contestId,
+      ctx.teamId,
+      ctx.challengeRef,
+      ctx.contestantId,
+    );
+    res.status(202).json({ instance: contestantInstanceView(instance) });
+  });
+
+  router.delete('/challenges/:name/instance', async (req, res) => {
+    const { deployments, instance } = await activeInstance(req);
+    const stopped = await deployments.stop(instance.id);
+    res.json({ instance: contestantInstanceView(stopped) });
+  });
+
+  router.post('/challenges/:name/instance/extend', async (req, res) => {
+    const { deployments, instance } = await activeInstance(req);
+    const extended = await deployments.extend(instance.id);
+    res.json({ instance: contestantInstanceView(extended) });
+  });
 }

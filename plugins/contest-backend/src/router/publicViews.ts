@@ -2,38 +2,76 @@ import type {
   ChallengeAttachment,
   ChallengeHint,
 } from '@flagstage/plugin-challenge-common';
-import type { ContestService } from '../services/ContestService';
-import type { ScoreboardService } from '../services/ScoreboardService';
-import { toBool, toIso, type ContestantRow } from '../database/rows';
+import { toBool, toIso } from '@flagstage/backend-node';
+import type { ContestantRow } from '../database/rows';
+import type {
+  ContestReader,
+  ContestView,
+} from '../services/ContestAdminService/types';
+import type { ContestantInstance } from '../services/DeploymentClient';
+import type { HintService } from '../services/HintService/types';
+import type { ScoreboardService } from '../services/ScoreboardService/types';
+
+/** What anyone sees of a contest. */
+export function publicContestView(c: ContestView) {
+  return {
+    slug: c.slug,
+    name: c.name,
+    startsAt: c.startsAt,
+    endsAt: c.endsAt,
+    freezeAt: c.freezeAt,
+    divisions: c.divisions,
+    teamSizeLimit: c.teamSizeLimit,
+    registration: c.registration,
+  };
+}
+
+/** What a contestant sees of the team's instance: state, times, and how to reach it. */
+export function contestantInstanceView(i: ContestantInstance) {
+  return {
+    id: i.id,
+    challenge: i.challenge,
+    state: i.state,
+    failureReason: i.failureReason ?? null,
+    protocol: i.protocol,
+    createdAt: i.createdAt,
+    expiresAt: i.expiresAt,
+    extendableFrom: i.extendableFrom ?? null,
+    access: i.access ?? null,
+  };
+}
 
 /**
  * What a contestant may see of the contest's challenges: visible and released
  * ones only, never flags, hint contents only once unlocked by the team.
  */
 export async function publicChallengeList(
-  contests: ContestService,
-  scoreboards: ScoreboardService,
+  services: {
+    contests: ContestReader;
+    scoreboards: ScoreboardService;
+    hints: HintService;
+  },
   me: ContestantRow,
   now = new Date(),
 ) {
+  const { contests, scoreboards, hints: progress } = services;
   const contest = await contests.contestById(me.contest_id);
   // Nothing of the challenges shows before the contest starts.
-  if (now < new Date(toIso(contest.starts_at)!)) return [];
+  if (now < new Date(toIso(contest.starts_at))) return [];
   const rows = await contests.listChallengeRows(contest.id);
   const values = await scoreboards.challengeValues(contest.id);
   const { solved, unlocked } = me.team_id
-    ? await contests.teamProgress(me.team_id)
+    ? await progress.teamProgress(me.team_id)
     : { solved: new Set<string>(), unlocked: new Set<string>() };
   const solvedRefs = new Set(
     rows.filter(r => solved.has(r.id)).map(r => r.entity_ref),
   );
   const nameOf = new Map(rows.map(r => [r.entity_ref, r.name]));
   return rows
-    .filter(
-      r =>
-        !toBool(r.hidden) &&
-        !(toIso(r.release_at) && new Date(toIso(r.release_at)!) > now),
-    )
+    .filter(r => {
+      const releaseAt = toIso(r.release_at);
+      return !toBool(r.hidden) && !(releaseAt && new Date(releaseAt) > now);
+    })
     .map(r => {
       const requires: string[] = JSON.parse(r.requires);
       const locked = requires.some(ref => !solvedRefs.has(ref));

@@ -1,7 +1,7 @@
 import Router from 'express-promise-router';
 import type { HttpAuthService } from '@backstage/backend-plugin-api';
-import { InputError, NotFoundError } from '@backstage/errors';
-import type { ContestService } from '../services/ContestService';
+import { InputError } from '@backstage/errors';
+import type { RuntimeService } from '../services/RuntimeService/types';
 
 /**
  * For the instance runtime (the deployment plugin and its workers): the
@@ -9,27 +9,20 @@ import type { ContestService } from '../services/ContestService';
  * challenges. Backstage service principals only; never users or contestants.
  */
 export function createRuntimeRouter(options: {
-  contests: ContestService;
+  runtime: RuntimeService;
   httpAuth: HttpAuthService;
 }) {
-  const { contests, httpAuth } = options;
+  const { runtime, httpAuth } = options;
   const router = Router();
 
   router.get(
     '/contests/:slug/teams/:teamId/challenges/:name/env',
     async (req, res) => {
       await httpAuth.credentials(req, { allow: ['service'] });
-      const contest = await contests.contestRow(req.params.slug);
-      const team = await contests.team(req.params.teamId);
-      if (team.contest_id !== contest.id)
-        throw new NotFoundError('No such team in this contest');
-      const flag = await contests.runtimeFlagFor(
-        contest.id,
-        team.id,
-        req.params.name,
-      );
+      const { slug, teamId, name } = req.params;
+      const env = await runtime.envBySlug(slug, teamId, name);
       res.setHeader('Cache-Control', 'no-store');
-      res.json({ env: flag ? { FLAG: flag } : {} });
+      res.json({ env });
     },
   );
 
@@ -43,17 +36,9 @@ export function createRuntimeRouter(options: {
       typeof challengeRef !== 'string'
     )
       throw new InputError('contestId, teamId and challengeRef are required');
-    const team = await contests.team(teamId);
-    if (team.contest_id !== contestId)
-      throw new NotFoundError('No such team in this contest');
-    const challenge = await contests.challengeByRef(contestId, challengeRef);
-    const flag = await contests.runtimeFlagFor(
-      contestId,
-      team.id,
-      challenge.name,
-    );
+    const env = await runtime.envByRef(contestId, teamId, challengeRef);
     res.setHeader('Cache-Control', 'no-store');
-    res.json({ env: flag ? { FLAG: flag } : {} });
+    res.json({ env });
   });
 
   return router;

@@ -2,18 +2,20 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { createTestDatabase, type TestDatabase } from '@flagstage/test-utils';
 import { migratedKnex, testChallenges } from '../__testUtils__/fixtures';
-import { ContestService } from './ContestService';
+import { createContestServices } from '.';
+import type { ContestAdminService } from './ContestAdminService/types';
 import { ensureDemoContest, readDemoContestConfig } from './demoContest';
 
 describe('demo contest', () => {
   let db: TestDatabase;
-  let contests: ContestService;
+  let contests: ContestAdminService;
   beforeAll(async () => {
     db = await createTestDatabase('sqlite');
-    contests = new ContestService(
-      await migratedKnex(db),
-      mockServices.logger.mock(),
-    );
+    contests = createContestServices({
+      db: await migratedKnex(db),
+      cache: mockServices.cache.mock(),
+      logger: mockServices.logger.mock(),
+    }).contests;
   });
   afterAll(() => db.destroy());
 

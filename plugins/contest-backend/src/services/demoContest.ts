@@ -1,8 +1,11 @@
 import type { Config } from '@backstage/config';
 import { NotFoundError } from '@backstage/errors';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
-import type { ContestService, EntityLoader } from './ContestService';
-import { toIso } from '../database/rows';
+import { toIso } from '@flagstage/backend-node';
+import type {
+  ContestAdminService,
+  EntityLoader,
+} from './ContestAdminService/types';
 
 /** The `contest.demo` config: a contest kept open for local play. */
 export type DemoContestConfig = {
@@ -31,7 +34,7 @@ const DAY_MS = 24 * 3600 * 1000;
  * processed yet are attached on a later run.
  */
 export async function ensureDemoContest(
-  contests: ContestService,
+  contests: ContestAdminService,
   demo: DemoContestConfig,
   load: EntityLoader,
   now = new Date(),
@@ -51,7 +54,7 @@ export async function ensureDemoContest(
       registration: 'open',
     });
     contest = await contests.contestRow(demo.slug);
-  } else if (new Date(toIso(contest.ends_at)!) <= now) {
+  } else if (new Date(toIso(contest.ends_at)) <= now) {
     await contests.updateContest(demo.slug, {
       endsAt: new Date(now.getTime() + 30 * DAY_MS).toISOString(),
       freezeAt: null,

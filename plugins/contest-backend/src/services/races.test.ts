@@ -11,8 +11,7 @@ import {
   PLAIN_FLAGS,
   testChallenges,
 } from '../__testUtils__/fixtures';
-import { ContestService } from './ContestService';
-import { ScoreboardService } from './ScoreboardService';
+import { createContestServices, type ContestServices } from '.';
 
 /**
  * Concurrency is carried by the database (unique constraints, guarded
@@ -22,8 +21,7 @@ import { ScoreboardService } from './ScoreboardService';
 describe.each(testDatabaseEngines())('contest races on %s', engine => {
   let db: TestDatabase;
   let knex: Knex;
-  let service: ContestService;
-  let scoreboards: ScoreboardService;
+  let services: ContestServices;
   let solveEvents: number;
   const now = new Date();
 
@@ -32,26 +30,26 @@ describe.each(testDatabaseEngines())('contest races on %s', engine => {
     knex = await migratedKnex(db, 20);
   }, 30_000);
   afterAll(async () => {
-    scoreboards?.stop();
+    services?.scoreboards.stop();
     if (knex !== db?.knex) await knex?.destroy();
     await db?.destroy();
   });
   beforeEach(() => {
     solveEvents = 0;
-    service = new ContestService(knex, mockServices.logger.mock(), () => {
-      solveEvents += 1;
+    services = createContestServices({
+      db: knex,
+      cache: mockServices.cache.mock(),
+      logger: mockServices.logger.mock(),
+      onScoreChange: () => {
+        solveEvents += 1;
+      },
     });
-    scoreboards = new ScoreboardService(
-      knex,
-      mockServices.cache.mock(),
-      mockServices.logger.mock(),
-    );
   });
 
   let n = 0;
   async function contest(extra: { teamSizeLimit?: number; rate?: number }) {
     n += 1;
-    const c = await service.createContest({
+    const c = await services.contests.createContest({
       slug: `race-${n}`,
       name: `Race ${n}`,
       startsAt: new Date(now.getTime() - HOUR).toISOString(),
@@ -60,11 +58,11 @@ describe.each(testDatabaseEngines())('contest races on %s', engine => {
       submissionRatePerMinute: extra.rate ?? 600,
     });
     for (const e of Object.values(testChallenges))
-      await service.attachChallenge(c.slug, e, { hidden: false });
+      await services.contests.attachChallenge(c.slug, e, { hidden: false });
     return c;
   }
   async function registered(slug: string, name: string) {
-    return service.register(slug, {
+    return services.teams.register(slug, {
       username: name,
       password: 'a long enough password',
     });
@@ -73,10 +71,17 @@ describe.each(testDatabaseEngines())('contest races on %s', engine => {
   it('100 concurrent correct submissions from one team make one solve and one score change', async () => {
     const c = await contest({});
     const captain = await registered(c.slug, 'captain');
-    const team = await service.createTeam(captain.id, { name: 'Racers' });
+    const team = await services.teams.createTeam(captain.id, {
+      name: 'Racers',
+    });
     const results = await Promise.all(
       Array.from({ length: 100 }, () =>
-        service.submit(captain.id, 'warmup', PLAIN_FLAGS.warmup, now),
+        services.submissions.submit(
+          captain.id,
+          'warmup',
+          PLAIN_FLAGS.warmup,
+          now,
+        ),
       ),
     );
     const outcomes = results.map(r => r.outcome);
@@ -88,7 +93,7 @@ describe.each(testDatabaseEngines())('contest races on %s', engine => {
     const submissions = await knex('submissions').where({ team_id: team.id });
     expect(submissions).toHaveLength(100);
 
-    const board = await scoreboards.recompute(c.id, now);
+    const board = await services.scoreboards.recompute(c.id, now);
     const entry = board.live.entries.find(e => e.teamId === team.id)!;
     // ctfd-linear 500 - 50 × (1 solve - 1) = 500, counted once.
     expect(entry.score).toBe(500);
@@ -97,12 +102,14 @@ describe.each(testDatabaseEngines())('contest races on %s', engine => {
   it('concurrent joins at the team size limit: the limit holds', async () => {
     const c = await contest({ teamSizeLimit: 4 });
     const captain = await registered(c.slug, 'owner');
-    const team = await service.createTeam(captain.id, { name: 'Crowded' });
+    const team = await services.teams.createTeam(captain.id, {
+      name: 'Crowded',
+    });
     const joiners = await Promise.all(
       Array.from({ length: 30 }, (_, i) => registered(c.slug, `joiner${i}`)),
     );
     const results = await Promise.allSettled(
-      joiners.map(j => service.joinTeam(j.id, team.invite_code)),
+      joiners.map(j => services.teams.joinTeam(j.id, team.invite_code)),
     );
     const joined = results.filter(r => r.status === 'fulfilled');
     const refused = results.filter(r => r.status === 'rejected');
@@ -111,7 +118,7 @@ describe.each(testDatabaseEngines())('contest races on %s', engine => {
       expect((r as PromiseRejectedResult).reason.name).toBe('ConflictError');
     const members = await knex('contestants').where({ team_id: team.id });
     expect(members).toHaveLength(4);
-    expect((await service.team(team.id)).member_count).toBe(4);
+    expect((await services.teams.team(team.id)).member_count).toBe(4);
   }, 60_000);
 
   it('one contestant joining many teams at once lands in exactly one', async () => {
@@ -119,11 +126,13 @@ describe.each(testDatabaseEngines())('contest races on %s', engine => {
     const teams = [];
     for (let i = 0; i < 10; i++) {
       const owner = await registered(c.slug, `cap${i}`);
-      teams.push(await service.createTeam(owner.id, { name: `Team ${i}` }));
+      teams.push(
+        await services.teams.createTeam(owner.id, { name: `Team ${i}` }),
+      );
     }
     const hopper = await registered(c.slug, 'hopper');
     const results = await Promise.allSettled(
-      teams.map(t => service.joinTeam(hopper.id, t.invite_code)),
+      teams.map(t => services.teams.joinTeam(hopper.id, t.invite_code)),
     );
     expect(results.filter(r => r.status === 'fulfilled')).toHaveLength(1);
     const counts = await knex('teams')
@@ -139,23 +148,25 @@ describe.each(testDatabaseEngines())('contest races on %s', engine => {
     const c = await contest({});
     const members: { id: string }[] = [];
     const captain = await registered(c.slug, 'hcap');
-    const team = await service.createTeam(captain.id, { name: 'Hinted' });
+    const team = await services.teams.createTeam(captain.id, {
+      name: 'Hinted',
+    });
     members.push(captain);
     for (let i = 0; i < 3; i++) {
       const m = await registered(c.slug, `hm${i}`);
-      await service.joinTeam(m.id, team.invite_code);
+      await services.teams.joinTeam(m.id, team.invite_code);
       members.push(m);
     }
     const results = await Promise.all(
       Array.from({ length: 40 }, (_, i) =>
-        service.unlockHint(members[i % 4].id, 'vault', 1, now),
+        services.hints.unlockHint(members[i % 4].id, 'vault', 1, now),
       ),
     );
     expect(results.filter(r => r.charged)).toHaveLength(1);
     expect(results.every(r => r.content === 'ids start at zero')).toBe(true);
     const unlocks = await knex('hint_unlocks').where({ team_id: team.id });
     expect(unlocks).toHaveLength(1);
-    const board = await scoreboards.recompute(c.id, now);
+    const board = await services.scoreboards.recompute(c.id, now);
     expect(board.live.entries.find(e => e.teamId === team.id)?.score ?? 0).toBe(
       -25,
     );
@@ -164,10 +175,10 @@ describe.each(testDatabaseEngines())('contest races on %s', engine => {
   it('the rate limit holds under concurrent submissions', async () => {
     const c = await contest({ rate: 10 });
     const captain = await registered(c.slug, 'spammer');
-    await service.createTeam(captain.id, { name: 'Spam' });
+    await services.teams.createTeam(captain.id, { name: 'Spam' });
     const results = await Promise.allSettled(
       Array.from({ length: 50 }, (_, i) =>
-        service.submit(captain.id, 'pattern', `guess-${i}`, now),
+        services.submissions.submit(captain.id, 'pattern', `guess-${i}`, now),
       ),
     );
     expect(results.filter(r => r.status === 'fulfilled')).toHaveLength(10);

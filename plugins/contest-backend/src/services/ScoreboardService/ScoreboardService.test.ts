@@ -1,5 +1,4 @@
 import type { Knex } from 'knex';
-import { mockServices } from '@backstage/backend-test-utils';
 import type { CacheService } from '@backstage/backend-plugin-api';
 import { CacheManager } from '@backstage/backend-defaults/cache';
 import { ConfigReader } from '@backstage/config';
@@ -15,9 +14,13 @@ import {
   migratedKnex,
   PLAIN_FLAGS,
   testChallenges,
-} from '../__testUtils__/fixtures';
-import { ContestService } from './ContestService';
-import { ScoreboardService } from './ScoreboardService';
+} from '../../__testUtils__/fixtures';
+import { createContestServices } from '..';
+import type { ContestAdminService } from '../ContestAdminService/types';
+import type { HintService } from '../HintService/types';
+import type { SubmissionService } from '../SubmissionService/types';
+import type { TeamService } from '../TeamService/types';
+import type { ScoreboardService } from './types';
 
 const start = new Date('2026-11-20T10:00:00Z');
 const at = (hours: number) => new Date(start.getTime() + hours * HOUR);
@@ -25,7 +28,10 @@ const at = (hours: number) => new Date(start.getTime() + hours * HOUR);
 function suite(cacheFactory: () => CacheService) {
   let db: TestDatabase;
   let knex: Knex;
-  let contests: ContestService;
+  let contests: ContestAdminService;
+  let teamService: TeamService;
+  let submissions: SubmissionService;
+  let hints: HintService;
   let scoreboards: ScoreboardService;
   let log: ReturnType<typeof capturingLogger>;
   let n = 0;
@@ -37,10 +43,18 @@ function suite(cacheFactory: () => CacheService) {
   afterAll(() => db.destroy());
   beforeEach(() => {
     log = capturingLogger();
-    scoreboards = new ScoreboardService(knex, cacheFactory(), log);
-    contests = new ContestService(knex, mockServices.logger.mock(), id =>
-      scoreboards.requestRecompute(id),
-    );
+    // Solves request recomputes, as in the plugin.
+    ({
+      contests,
+      teams: teamService,
+      submissions,
+      hints,
+      scoreboards,
+    } = createContestServices({
+      db: knex,
+      cache: cacheFactory(),
+      logger: log,
+    }));
   });
   afterEach(() => scoreboards.stop());
 
@@ -59,11 +73,11 @@ function suite(cacheFactory: () => CacheService) {
       await contests.attachChallenge(c.slug, e, { hidden: false });
     const players: Record<string, { id: string; teamId: string }> = {};
     for (const name of teamNames) {
-      const p = await contests.register(c.slug, {
+      const p = await teamService.register(c.slug, {
         username: `${name.toLowerCase()}${n}`,
         password: 'long enough password',
       });
-      const team = await contests.createTeam(p.id, {
+      const team = await teamService.createTeam(p.id, {
         name,
         division: name.startsWith('S') ? 'student' : 'open',
       });
@@ -79,25 +93,25 @@ function suite(cacheFactory: () => CacheService) {
       'Student',
       'Cheater',
     ]);
-    await contests.submit(
+    await submissions.submit(
       players.Bravo.id,
       'pattern',
       PLAIN_FLAGS.pattern,
       at(1),
     );
-    await contests.submit(
+    await submissions.submit(
       players.Alpha.id,
       'pattern',
       PLAIN_FLAGS.pattern,
       at(2),
     );
-    await contests.submit(
+    await submissions.submit(
       players.Cheater.id,
       'warmup',
       PLAIN_FLAGS.warmup,
       at(0.5),
     );
-    await contests.submit(
+    await submissions.submit(
       players.Student.id,
       'warmup',
       PLAIN_FLAGS.warmup,
@@ -158,19 +172,19 @@ function suite(cacheFactory: () => CacheService) {
       ['Alpha', 'Student'],
       5,
     );
-    await contests.submit(
+    await submissions.submit(
       players.Alpha.id,
       'pattern',
       PLAIN_FLAGS.pattern,
       at(1),
     );
-    await contests.submit(
+    await submissions.submit(
       players.Student.id,
       'warmup',
       PLAIN_FLAGS.warmup,
       at(6),
     );
-    await contests.unlockHint(players.Alpha.id, 'vault', 1, at(7));
+    await hints.unlockHint(players.Alpha.id, 'vault', 1, at(7));
 
     const before = await scoreboards.recompute(contest.id, at(4));
     expect(before.public.frozen).toBe(false);
@@ -203,7 +217,7 @@ function suite(cacheFactory: () => CacheService) {
     const { contest, players } = await contestWithTeams(['Alpha']);
     const first = scoreboards.recompute(contest.id, at(1));
     // Solve while the first computation is in flight.
-    await contests.submit(
+    await submissions.submit(
       players.Alpha.id,
       'pattern',
       PLAIN_FLAGS.pattern,

@@ -1,22 +1,33 @@
 import { flagstageMetrics } from '@flagstage/plugin-observability-node';
 import { randomBytes } from 'node:crypto';
-import type { Knex } from 'knex';
 import type {
   CacheService,
   LoggerService,
 } from '@backstage/backend-plugin-api';
+import { toBool, toIso } from '@flagstage/backend-node';
 import {
-  buildScoreboard,
-  challengeValue,
   toCtftimeFeed,
   type Scoreboard,
   type ScoreboardSolve,
 } from '@flagstage/plugin-contest-common';
-import { toBool, toIso } from '../database/rows';
-import { effectiveScoring } from './ContestService';
+import type { ContestStores } from '../../database';
+import { effectiveScoring } from '../ContestAdminService/contestColumns';
+import {
+  boardPages,
+  buildBoards,
+  challengeValues,
+  emptyPage,
+  SCOREBOARD_PAGE_SIZE,
+  type BoardInput,
+} from './boards';
+import type {
+  BoardQuery,
+  ChallengeValues,
+  ComputedViews,
+  ScoreboardPage,
+  ScoreboardService,
+} from './types';
 
-/** Entries per stored page (what one read returns). */
-export const SCOREBOARD_PAGE_SIZE = 100;
 const POINTER_TTL_MS = 24 * 3600 * 1000;
 const PAGE_TTL_MS = 15 * 60 * 1000;
 const RECOMPUTE_DEBOUNCE_MS = 250;
@@ -36,17 +47,6 @@ type Pointer = {
   totals: Record<Board, Record<string, number>>;
 };
 
-/** One page of a scoreboard as the API returns it. */
-export type ScoreboardPage = Scoreboard & {
-  division: string | null;
-  page: number;
-  pageSize: number;
-  pages: number;
-  total: number;
-};
-
-export type ChallengeValues = Map<string, { value: number; solves: number }>;
-
 type SolveCache = {
   byId: Map<number, ScoreboardSolve>;
   maxId: number;
@@ -62,14 +62,17 @@ type SolveCache = {
  * frozen at `freezeAt`; admins read the live one. Solves are kept in process
  * and read incrementally from the database between full reloads.
  */
-export class ScoreboardService {
+export class DefaultScoreboardService implements ScoreboardService {
   private readonly pending = new Map<string, NodeJS.Timeout>();
   private readonly inflight = new Map<string, Promise<ComputedViews>>();
   private readonly queued = new Map<string, Promise<ComputedViews>>();
   private readonly solves = new Map<string, SolveCache>();
 
   constructor(
-    private readonly db: Knex,
+    private readonly stores: Pick<
+      ContestStores,
+      'contests' | 'teams' | 'submissions' | 'hints'
+    >,
     private readonly cache: CacheService,
     private readonly logger: LoggerService,
   ) {}
@@ -97,10 +100,8 @@ export class ScoreboardService {
   /** Recomputes every contest that has not ended more than a day ago. */
   async recomputeActive(now = new Date()) {
     const since = new Date(now.getTime() - 24 * 3600 * 1000).toISOString();
-    const contests = await this.db('contests')
-      .where('ends_at', '>', since)
-      .select('id');
-    for (const { id } of contests) await this.recompute(id, now);
+    const ids = await this.stores.contests.contestIdsEndingAfter(since);
+    for (const id of ids) await this.recompute(id, now);
   }
 
   /**
@@ -142,19 +143,12 @@ export class ScoreboardService {
     let cache = this.solves.get(contestId);
     const full = !cache || Date.now() - cache.loadedAt > FULL_RELOAD_MS;
     if (full) cache = { byId: new Map(), maxId: 0, loadedAt: Date.now() };
-    const rows = await this.db('solves')
-      .where({ contest_id: contestId })
-      .andWhere('id', '>', full ? 0 : Math.max(0, cache!.maxId - ID_WINDOW))
-      .orderBy('id')
-      .select('id', 'team_id', 'challenge_id', 'solved_at');
-    for (const r of rows) {
-      const id = Number(r.id);
-      if (!cache!.byId.has(id))
-        cache!.byId.set(id, {
-          teamId: r.team_id,
-          challengeId: r.challenge_id,
-          solvedAt: toIso(r.solved_at)!,
-        });
+    const rows = await this.stores.submissions.solvesAfter(
+      contestId,
+      full ? 0 : Math.max(0, cache!.maxId - ID_WINDOW),
+    );
+    for (const { id, ...solve } of rows) {
+      if (!cache!.byId.has(id)) cache!.byId.set(id, solve);
       if (id > cache!.maxId) cache!.maxId = id;
     }
     this.solves.set(contestId, cache!);
@@ -166,109 +160,49 @@ export class ScoreboardService {
     this.solves.delete(contestId);
   }
 
-  private async compute(contestId: string, now: Date): Promise<ComputedViews> {
-    const started = process.hrtime.bigint();
-    const contest = await this.db('contests').where({ id: contestId }).first();
+  /** The contest's teams, challenges, solves and hint costs, as the board is built from. */
+  private async loadInput(contestId: string) {
+    const contest = await this.stores.contests.contestById(contestId);
     if (!contest) throw new Error(`no contest ${contestId}`);
-    const [teams, challenges, solves, unlocks] = await Promise.all([
-      this.db('teams')
-        .where({ contest_id: contestId })
-        .select('id', 'name', 'division', 'banned'),
-      this.db('contest_challenges')
-        .where({ contest_id: contestId })
-        .select('id', 'scoring'),
+    const [teams, challenges, solves, penalties] = await Promise.all([
+      this.stores.teams.boardTeams(contestId),
+      this.stores.contests.challengeScorings(contestId),
       this.loadSolves(contestId),
-      this.db('hint_unlocks')
-        .join('teams', 'teams.id', 'hint_unlocks.team_id')
-        .where('teams.contest_id', contestId)
-        .select(
-          'hint_unlocks.team_id',
-          'hint_unlocks.cost',
-          'hint_unlocks.unlocked_at',
-        ),
+      this.stores.hints.penalties(contestId),
     ]);
-    const loadedMs = Number(process.hrtime.bigint() - started) / 1e6;
-    const input = {
-      teams: teams.map((t: any) => ({
-        id: t.id,
-        name: t.name,
-        division: t.division,
-        banned: toBool(t.banned),
-      })),
-      challenges: challenges.map((c: any) => ({
+    const input: BoardInput = {
+      teams: teams.map(t => ({ ...t, banned: toBool(t.banned) })),
+      challenges: challenges.map(c => ({
         id: c.id,
         scoring: effectiveScoring(c.scoring, contest.scoring_defaults),
       })),
       solves,
-      penalties: unlocks.map((u: any) => ({
-        teamId: u.team_id,
-        points: Number(u.cost),
-        at: toIso(u.unlocked_at)!,
-      })),
+      penalties,
     };
+    return { input, freezeAt: toIso(contest.freeze_at) };
+  }
+
+  private async compute(contestId: string, now: Date): Promise<ComputedViews> {
+    const started = process.hrtime.bigint();
+    const elapsedMs = () => Number(process.hrtime.bigint() - started) / 1e6;
+    const { input, freezeAt } = await this.loadInput(contestId);
+    const loadedMs = elapsedMs();
     const computedAt = now.toISOString();
-    const freezeAt = toIso(contest.freeze_at);
-    const frozen = freezeAt !== null && computedAt >= freezeAt;
-    const live = buildScoreboard({
-      ...input,
-      contestId,
-      computedAt,
-      frozen: false,
-    });
-    const publicView = frozen
-      ? buildScoreboard({
-          ...input,
-          solves: input.solves.filter(s => s.solvedAt < freezeAt!),
-          penalties: input.penalties.filter(p => p.at < freezeAt!),
-          contestId,
-          computedAt,
-          frozen: true,
-        })
-      : live;
-    const values = this.values(input);
-    const rankedMs = Number(process.hrtime.bigint() - started) / 1e6;
-    await this.store(
-      contestId,
-      { live, frozen: frozen ? publicView : undefined },
-      values,
-      computedAt,
-    );
-    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    const boards = buildBoards(input, contestId, computedAt, freezeAt);
+    const values = challengeValues(input);
+    const rankedMs = elapsedMs();
+    await this.store(contestId, boards, values, computedAt);
+    const ms = elapsedMs();
     this.logger.debug('Scoreboard recomputed', {
       contestId,
-      teams: teams.length,
-      solves: solves.length,
+      teams: input.teams.length,
+      solves: input.solves.length,
       loadMs: Math.round(loadedMs),
       rankMs: Math.round(rankedMs - loadedMs),
       storeMs: Math.round(ms - rankedMs),
       ms: Math.round(ms),
     });
-    return { live, public: publicView, values };
-  }
-
-  /** Current value and counted solves of each challenge (banned teams' solves do not count). */
-  private values(input: {
-    teams: { id: string; banned: boolean }[];
-    challenges: { id: string; scoring: any }[];
-    solves: ScoreboardSolve[];
-  }): ChallengeValues {
-    // Solves are unique per (team, challenge) in the database: count, skipping banned teams.
-    const banned = new Set(input.teams.filter(t => t.banned).map(t => t.id));
-    const counts = new Map<string, number>();
-    for (const s of input.solves) {
-      if (banned.size > 0 && banned.has(s.teamId)) continue;
-      counts.set(s.challengeId, (counts.get(s.challengeId) ?? 0) + 1);
-    }
-    const maxSolves = Math.max(1, ...counts.values());
-    return new Map(
-      input.challenges.map(c => {
-        const solves = counts.get(c.id) ?? 0;
-        return [
-          c.id,
-          { value: challengeValue(c.scoring, solves, { maxSolves }), solves },
-        ];
-      }),
-    );
+    return { live: boards.live, public: boards.frozen ?? boards.live, values };
   }
 
   /** Writes every page of every board and division, then the pointer (so readers never mix versions). */
@@ -288,46 +222,16 @@ export class ScoreboardService {
       Scoreboard | undefined,
     ][]) {
       if (!board) continue;
-      totals[name] = {};
-      const divisions = new Map<string, Scoreboard['entries']>([
-        ['', board.entries],
-      ]);
-      for (const e of board.entries) {
-        if (!e.division) continue;
-        const list = divisions.get(e.division) ?? [];
-        list.push({ ...e, pos: list.length + 1 });
-        divisions.set(e.division, list);
-      }
-      for (const [division, entries] of divisions) {
-        totals[name][division] = entries.length;
-        const pages = Math.max(
-          1,
-          Math.ceil(entries.length / SCOREBOARD_PAGE_SIZE),
+      const split = boardPages(board);
+      totals[name] = split.totals;
+      for (const { division, page, payload } of split.pages) {
+        writes.push(
+          this.cache.set(
+            this.key(contestId, version, name, division, String(page)),
+            JSON.stringify(payload),
+            { ttl: PAGE_TTL_MS },
+          ),
         );
-        for (let page = 1; page <= pages; page++) {
-          const payload: ScoreboardPage = {
-            contestId: board.contestId,
-            frozen: board.frozen,
-            computedAt: board.computedAt,
-            division: division || null,
-            page,
-            pageSize: SCOREBOARD_PAGE_SIZE,
-            pages,
-            total: entries.length,
-            entries: entries.slice(
-              (page - 1) * SCOREBOARD_PAGE_SIZE,
-              page * SCOREBOARD_PAGE_SIZE,
-            ),
-            top10Series: page === 1 ? board.top10Series : [],
-          };
-          writes.push(
-            this.cache.set(
-              this.key(contestId, version, name, division, String(page)),
-              JSON.stringify(payload),
-              { ttl: PAGE_TTL_MS },
-            ),
-          );
-        }
       }
     }
     const publicBoard = boards.frozen ?? boards.live;
@@ -374,7 +278,7 @@ export class ScoreboardService {
    */
   async readText(
     contestId: string,
-    options: { live: boolean; division?: string; page?: number },
+    options: BoardQuery,
   ): Promise<string | undefined> {
     for (let attempt = 0; attempt < 2; attempt++) {
       const pointer = await this.pointer(contestId);
@@ -396,26 +300,11 @@ export class ScoreboardService {
   }
 
   /** The same page, parsed (for callers that need the object). */
-  async read(
-    contestId: string,
-    options: { live: boolean; division?: string; page?: number },
-  ): Promise<ScoreboardPage> {
+  async read(contestId: string, options: BoardQuery): Promise<ScoreboardPage> {
     const text = await this.readText(contestId, options);
-    if (!text) {
-      return {
-        contestId,
-        frozen: false,
-        computedAt: new Date().toISOString(),
-        division: options.division ?? null,
-        page: options.page ?? 1,
-        pageSize: SCOREBOARD_PAGE_SIZE,
-        pages: 0,
-        total: 0,
-        entries: [],
-        top10Series: [],
-      };
-    }
-    return JSON.parse(text);
+    return text
+      ? JSON.parse(text)
+      : emptyPage(contestId, options.division, options.page);
   }
 
   /** The CTFtime feed of the public board as JSON text. */
@@ -452,10 +341,3 @@ export class ScoreboardService {
     this.pending.clear();
   }
 }
-
-/** What a computation produced (also written to the cache). */
-export type ComputedViews = {
-  live: Scoreboard;
-  public: Scoreboard;
-  values: ChallengeValues;
-};

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { createTestDatabase, type TestDatabase } from '@flagstage/test-utils';
 import { migratedKnex } from '../__testUtils__/fixtures';
-import { SESSION_TTL_MS, SessionStore } from './sessions';
+import { SESSION_TTL_MS, SessionStore } from './SessionStore';
 
 describe('SessionStore', () => {
   let db: TestDatabase;

@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
-import { sha256Hex } from './flags';
+import { toEpochMs } from '@flagstage/backend-node';
+import { sha256Hex } from '../services/flags';
 
-/** Cookie carrying the contestant session token. */
-export const SESSION_COOKIE = 'flagstage_session';
 /** Session lifetime. */
 export const SESSION_TTL_MS = 7 * 24 * 3600 * 1000;
 
@@ -37,10 +36,9 @@ export class SessionStore {
       .whereNull('revoked_at')
       .first();
     if (!row) return undefined;
-    const expires = new Date(
-      row.expires_at instanceof Date ? row.expires_at : String(row.expires_at),
-    );
-    return expires.getTime() > now.getTime() ? row.contestant_id : undefined;
+    return toEpochMs(row.expires_at) > now.getTime()
+      ? row.contestant_id
+      : undefined;
   }
 
   async revoke(token: string | undefined, now = new Date()): Promise<void> {

@@ -3,7 +3,9 @@ import {
   testDatabaseEngines,
   type TestDatabase,
 } from '@flagstage/test-utils';
-import { migrationsDir } from './migrate';
+import { migrationsDirectory } from '@flagstage/backend-node';
+
+const migrationsDir = migrationsDirectory('@flagstage/plugin-contest-backend');
 
 const TABLES = [
   'contests',

@@ -1,0 +1,141 @@
+import {
+  buildScoreboard,
+  challengeValue,
+  type BuildScoreboardInput,
+  type Scoreboard,
+  type ScoreboardSolve,
+} from '@flagstage/plugin-contest-common';
+import type { ChallengeScoring } from '@flagstage/plugin-challenge-common';
+import type { ChallengeValues, ScoreboardPage } from './types';
+
+/** Entries per stored page (what one read returns). */
+export const SCOREBOARD_PAGE_SIZE = 100;
+
+/** What a scoreboard is computed from. */
+export type BoardInput = {
+  /** A team without a division has `null` (kept as such in the entries). */
+  teams: {
+    id: string;
+    name: string;
+    division: string | null;
+    banned: boolean;
+  }[];
+  challenges: { id: string; scoring: ChallengeScoring }[];
+  solves: ScoreboardSolve[];
+  penalties: { teamId: string; points: number; at: string }[];
+};
+
+/** The live board, and the public one: frozen at `freezeAt` once it has passed. */
+export function buildBoards(
+  input: BoardInput,
+  contestId: string,
+  computedAt: string,
+  freezeAt: string | null,
+): { live: Scoreboard; frozen?: Scoreboard } {
+  // Teams without a division keep `null` in their entries (as the API always sent it).
+  const common = {
+    ...(input as Omit<
+      BuildScoreboardInput,
+      'contestId' | 'computedAt' | 'frozen'
+    >),
+    contestId,
+    computedAt,
+  };
+  const live = buildScoreboard({ ...common, frozen: false });
+  if (freezeAt === null || computedAt < freezeAt) return { live };
+  const frozen = buildScoreboard({
+    ...common,
+    solves: input.solves.filter(s => s.solvedAt < freezeAt),
+    penalties: input.penalties.filter(p => p.at < freezeAt),
+    frozen: true,
+  });
+  return { live, frozen };
+}
+
+/** Current value and counted solves of each challenge (banned teams' solves do not count). */
+export function challengeValues(input: BoardInput): ChallengeValues {
+  // Solves are unique per (team, challenge) in the database: count, skipping banned teams.
+  const banned = new Set(input.teams.filter(t => t.banned).map(t => t.id));
+  const counts = new Map<string, number>();
+  for (const s of input.solves) {
+    if (banned.size > 0 && banned.has(s.teamId)) continue;
+    counts.set(s.challengeId, (counts.get(s.challengeId) ?? 0) + 1);
+  }
+  const maxSolves = Math.max(1, ...counts.values());
+  return new Map(
+    input.challenges.map(c => {
+      const solves = counts.get(c.id) ?? 0;
+      return [
+        c.id,
+        { value: challengeValue(c.scoring, solves, { maxSolves }), solves },
+      ];
+    }),
+  );
+}
+
+/**
+ * A board split into stored pages: all entries (division '') and each
+ * division's entries re-ranked from 1. `total` is the entry count per division.
+ */
+export function boardPages(board: Scoreboard): {
+  pages: { division: string; page: number; payload: ScoreboardPage }[];
+  totals: Record<string, number>;
+} {
+  const divisions = new Map<string, Scoreboard['entries']>([
+    ['', board.entries],
+  ]);
+  for (const e of board.entries) {
+    if (!e.division) continue;
+    const list = divisions.get(e.division) ?? [];
+    list.push({ ...e, pos: list.length + 1 });
+    divisions.set(e.division, list);
+  }
+  const pages = [];
+  const totals: Record<string, number> = {};
+  for (const [division, entries] of divisions) {
+    totals[division] = entries.length;
+    const count = Math.max(1, Math.ceil(entries.length / SCOREBOARD_PAGE_SIZE));
+    for (let page = 1; page <= count; page++) {
+      pages.push({
+        division,
+        page,
+        payload: {
+          contestId: board.contestId,
+          frozen: board.frozen,
+          computedAt: board.computedAt,
+          division: division || null,
+          page,
+          pageSize: SCOREBOARD_PAGE_SIZE,
+          pages: count,
+          total: entries.length,
+          entries: entries.slice(
+            (page - 1) * SCOREBOARD_PAGE_SIZE,
+            page * SCOREBOARD_PAGE_SIZE,
+          ),
+          top10Series: page === 1 ? board.top10Series : [],
+        },
+      });
+    }
+  }
+  return { pages, totals };
+}
+
+/** A page that does not exist (yet): what `read` returns instead of nothing. */
+export function emptyPage(
+  contestId: string,
+  division: string | undefined,
+  page: number | undefined,
+): ScoreboardPage {
+  return {
+    contestId,
+    frozen: false,
+    computedAt: new Date().toISOString(),
+    division: division ?? null,
+    page: page ?? 1,
+    pageSize: SCOREBOARD_PAGE_SIZE,
+    pages: 0,
+    total: 0,
+    entries: [],
+    top10Series: [],
+  };
+}
