@@ -1,20 +1,18 @@
 /* Shared set-up for the contest benchmarks: a fresh PostgreSQL database with the plugin's migrations, the contest router on a loopback port, figures. */
 import http from 'node:http';
 import os from 'node:os';
-import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { Worker } from 'node:worker_threads';
 import express from 'express';
 import knexFactory, { type Knex } from 'knex';
 import { ConfigReader } from '@backstage/config';
-import type { CacheService } from '@backstage/backend-plugin-api';
 import { MiddlewareFactory } from '@backstage/backend-defaults/rootHttpRouter';
-import type { ContestService } from '../../plugins/contest-backend/src/services/ContestService';
-import type { ScoreboardService } from '../../plugins/contest-backend/src/services/ScoreboardService';
-import { SessionStore } from '../../plugins/contest-backend/src/services/sessions';
-import { LoginThrottle } from '../../plugins/contest-backend/src/services/loginThrottle';
-import { createRouter } from '../../plugins/contest-backend/src/router';
+import { migrationsDirectory } from '@flagstage/backend-node';
+import {
+  createRouter,
+  type ContestServices,
+} from '@flagstage/plugin-contest-backend';
 
 export const PG_URL =
   process.env.FLAGSTAGE_BENCH_POSTGRES_URL ??
@@ -77,10 +75,7 @@ export async function freshDatabase(
   };
   try {
     await knex.migrate.latest({
-      directory: path.resolve(
-        __dirname,
-        '../../plugins/contest-backend/migrations',
-      ),
+      directory: migrationsDirectory('@flagstage/plugin-contest-backend'),
     });
   } catch (e) {
     await drop();
@@ -166,10 +161,7 @@ export function table(header: string[], rows: (string | number)[][]) {
  * dependencies throw: the public routes never use them.
  */
 export async function startContestServer(options: {
-  knex: Knex;
-  contests: ContestService;
-  scoreboards: ScoreboardService;
-  cache: CacheService;
+  services: ContestServices;
   /** Extra routes mounted before the router (e.g. a baseline). */
   extra?: (app: express.Express) => void;
   /** Also the middleware Backstage's root HTTP router puts in front (helmet, cors, compression, request logging). */
@@ -193,10 +185,7 @@ export async function startContestServer(options: {
   app.use(
     '/api/contest',
     createRouter({
-      contests: options.contests,
-      scoreboards: options.scoreboards,
-      sessions: new SessionStore(options.knex),
-      logins: new LoginThrottle(options.cache),
+      ...options.services,
       httpAuth: { credentials: unused } as any,
       permissions: { authorize: unused } as any,
       userInfo: { getUserInfo: unused } as any,

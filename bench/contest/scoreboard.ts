@@ -15,16 +15,9 @@ import Redis from 'ioredis';
 import { ConfigReader } from '@backstage/config';
 import { CacheManager } from '@backstage/backend-defaults/cache';
 import type { CacheService } from '@backstage/backend-plugin-api';
-import {
-  buildScoreboard,
-  type ScoreboardSolve,
-} from '@flagstage/plugin-contest-common';
-import {
-  ContestService,
-  effectiveScoring,
-} from '../../plugins/contest-backend/src/services/ContestService';
-import { ScoreboardService } from '../../plugins/contest-backend/src/services/ScoreboardService';
-import { toBool, toIso } from '../../plugins/contest-backend/src/database/rows';
+import { createContestServices } from '@flagstage/plugin-contest-backend';
+import { measureBreakdown } from './scoreboardBreakdown';
+import { loadBenchContest } from './scoreboardData';
 import {
   capturingLogger,
   freshDatabase,
@@ -49,13 +42,6 @@ const REDIS_URL =
   process.env.FLAGSTAGE_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const TARGET_RECOMPUTE_MS = 200;
 const TARGET_READ_P99_MS = 5;
-const FORMULAS = [
-  'static',
-  'ctfd-linear',
-  'ctfd-log',
-  'rctf',
-  'gzctf',
-] as const;
 
 type Breakdown = { loadMs: number; rankMs: number; storeMs: number };
 
@@ -86,85 +72,10 @@ async function main() {
       `loading ${TEAMS} teams, ${CHALLENGES} challenges, ${SOLVES} solves into ${name}…`,
     );
     const t0 = process.hrtime.bigint();
-    const contestId = randomUUID();
-    const start = Date.now() - 48 * 3600_000;
-    await knex('contests').insert({
-      id: contestId,
-      slug: 'bench',
-      name: 'Bench',
-      starts_at: new Date(start).toISOString(),
-      ends_at: new Date(start + 96 * 3600_000).toISOString(),
-      divisions: JSON.stringify(['open', 'student']),
-      flag_secret: 'x'.repeat(64),
-    });
-    const challenges = Array.from({ length: CHALLENGES }, (_, i) => {
-      const f = FORMULAS[i % FORMULAS.length];
-      const scoring =
-        f === 'static'
-          ? { function: f, value: 100 + i }
-          : {
-              function: f,
-              initial: 500,
-              minimum: 100,
-              ...(f === 'rctf' ? {} : { decay: f === 'ctfd-linear' ? 2 : 200 }),
-            };
-      return {
-        id: randomUUID(),
-        contest_id: contestId,
-        entity_ref: `challenge:default/c${i}`,
-        name: `c${i}`,
-        title: `C${i}`,
-        category: 'misc',
-        difficulty: 'easy',
-        type: 'static',
-        scoring: JSON.stringify(scoring),
-        flags: '[]',
-        hidden: false,
-      };
-    });
-    await knex.batchInsert('contest_challenges', challenges, 100);
-    const teams = Array.from({ length: TEAMS }, (_, i) => ({
-      id: randomUUID(),
-      contest_id: contestId,
-      name: `Team ${i}`,
-      name_key: `team ${i}`,
-      division: i % 4 === 0 ? 'student' : 'open',
-      invite_code: randomUUID(),
-      member_count: 1,
-      banned: i % 500 === 0,
-    }));
-    await knex.batchInsert('teams', teams, 1000);
-    // Distinct (team, challenge) pairs, skewed: low-numbered challenges are solved more.
-    const pairs = new Set<number>();
-    let seed = 12345;
-    // xorshift32: exact in 32-bit integer arithmetic (a float LCG degenerates into a short cycle).
-    const rand = () => {
-      seed ^= seed << 13;
-      seed ^= seed >>> 17;
-      seed ^= seed << 5;
-      return (seed >>> 0) / 0x100000000;
-    };
-    while (pairs.size < SOLVES) {
-      const c = Math.min(CHALLENGES - 1, Math.floor(CHALLENGES * rand() ** 2));
-      pairs.add(Math.floor(rand() * TEAMS) * CHALLENGES + c);
-    }
-    const solves = [...pairs].map(p => ({
-      contest_id: contestId,
-      challenge_id: challenges[p % CHALLENGES].id,
-      team_id: teams[Math.floor(p / CHALLENGES)].id,
-      contestant_id: 'bench',
-      solved_at: new Date(start + rand() * 40 * 3600_000).toISOString(),
-    }));
-    await knex.batchInsert('solves', solves, 5000);
-    const unlocks = teams.slice(0, 2000).map((t, i) => ({
-      team_id: t.id,
-      challenge_id: challenges[i % CHALLENGES].id,
-      hint_index: 0,
-      cost: 10,
-      unlocked_at: new Date(start + rand() * 40 * 3600_000).toISOString(),
-    }));
-    await knex.batchInsert('hint_unlocks', unlocks, 1000);
-    await knex.raw('ANALYZE');
+    const { contestId, challenges, teams, unlocks } = await loadBenchContest(
+      knex,
+      { teams: TEAMS, challenges: CHALLENGES, solves: SOLVES },
+    );
     console.log(`loaded in ${round(since(t0) / 1000, 1)} s; measuring…`);
 
     const results: Record<string, any> = {
@@ -177,106 +88,8 @@ async function main() {
       hintUnlocks: unlocks.length,
     };
 
-    // 1. Where a recompute's time goes, outside the service: the same
-    //    queries as ScoreboardService.compute (all solves, as a cold one
-    //    reads them), the row conversion, and the ranking on that input.
-    const phase: Record<string, number[]> = {
-      teamsQuery: [],
-      challengesQuery: [],
-      solvesQueryAll: [],
-      solvesQueryLast5000: [],
-      hintsQuery: [],
-      toInput: [],
-      buildScoreboard: [],
-      boardJson: [],
-    };
-    let boardBytes = 0;
-    const timed = async <T>(k: string, f: () => Promise<T> | T) => {
-      const t = process.hrtime.bigint();
-      const r = await f();
-      phase[k].push(since(t));
-      return r;
-    };
-    const maxId = Number(
-      (await knex('solves').max({ m: 'id' }))[0].m as string | number,
-    );
-    for (let i = 0; i < 6; i++) {
-      const ts = await timed('teamsQuery', () =>
-        knex('teams')
-          .where({ contest_id: contestId })
-          .select('id', 'name', 'division', 'banned'),
-      );
-      const cs = await timed('challengesQuery', () =>
-        knex('contest_challenges')
-          .where({ contest_id: contestId })
-          .select('id', 'scoring'),
-      );
-      const ss = await timed('solvesQueryAll', () =>
-        knex('solves')
-          .where({ contest_id: contestId })
-          .andWhere('id', '>', 0)
-          .orderBy('id')
-          .select('id', 'team_id', 'challenge_id', 'solved_at'),
-      );
-      await timed('solvesQueryLast5000', () =>
-        knex('solves')
-          .where({ contest_id: contestId })
-          .andWhere('id', '>', maxId - 5000)
-          .orderBy('id')
-          .select('id', 'team_id', 'challenge_id', 'solved_at'),
-      );
-      const us = await timed('hintsQuery', () =>
-        knex('hint_unlocks')
-          .join('teams', 'teams.id', 'hint_unlocks.team_id')
-          .where('teams.contest_id', contestId)
-          .select(
-            'hint_unlocks.team_id',
-            'hint_unlocks.cost',
-            'hint_unlocks.unlocked_at',
-          ),
-      );
-      const input = await timed('toInput', () => ({
-        teams: ts.map((x: any) => ({
-          id: x.id,
-          name: x.name,
-          division: x.division,
-          banned: toBool(x.banned),
-        })),
-        challenges: cs.map((x: any) => ({
-          id: x.id,
-          scoring: effectiveScoring(x.scoring, null),
-        })),
-        solves: ss.map(
-          (x: any): ScoreboardSolve => ({
-            teamId: x.team_id,
-            challengeId: x.challenge_id,
-            solvedAt: toIso(x.solved_at)!,
-          }),
-        ),
-        penalties: us.map((x: any) => ({
-          teamId: x.team_id,
-          points: Number(x.cost),
-          at: toIso(x.unlocked_at)!,
-        })),
-      }));
-      const board = await timed('buildScoreboard', () =>
-        buildScoreboard({
-          ...input,
-          contestId,
-          computedAt: new Date().toISOString(),
-          frozen: false,
-        }),
-      );
-      boardBytes = await timed(
-        'boardJson',
-        () => JSON.stringify(board.entries).length,
-      );
-    }
-    // The first run warms the JIT and PostgreSQL's buffers; leave it out.
-    results.breakdown = Object.fromEntries(
-      Object.entries(phase).map(([k, v]) => [k, stats(v.slice(1))]),
-    );
-    results.fullBoardJsonBytes = boardBytes;
+    // 1. Where a recompute's time goes, outside the service (see scoreboardBreakdown.ts).
+    Object.assign(results, await measureBreakdown(knex, contestId));
 
     // 2. The service itself: one cold recompute (reads every solve), then
     //    warm ones with 20 new solves before each, as during a contest. The
@@ -284,13 +97,13 @@ async function main() {
     for (const cacheName of ['memory', 'redis'] as const) {
       const cache = caches[cacheName];
       const seen: Breakdown[] = [];
-      const scoreboards = new ScoreboardService(
-        knex,
+      const { scoreboards } = createContestServices({
+        db: knex,
         cache,
-        capturingLogger((message, meta) => {
+        logger: capturingLogger((message, meta) => {
           if (message === 'Scoreboard recomputed') seen.push(meta);
         }),
-      );
+      });
       const recomputes: number[] = [];
       for (let i = 0; i <= WARM_RUNS; i++) {
         if (i > 0)
@@ -352,7 +165,11 @@ async function main() {
     //    route also reads the contest row by slug from PostgreSQL: timed
     //    alone first.
     const slugQuery: number[] = [];
-    const contestsForSlug = new ContestService(knex, quietLogger);
+    const { contests: contestsForSlug } = createContestServices({
+      db: knex,
+      cache: caches.memory,
+      logger: quietLogger,
+    });
     for (let i = 0; i < 300; i++) {
       const t = process.hrtime.bigint();
       await contestsForSlug.contestRow('bench');
@@ -380,14 +197,16 @@ async function main() {
     ] as const;
     for (const setup of setups) {
       const cache = caches[setup.cache];
-      const scoreboards = new ScoreboardService(knex, cache, quietLogger);
+      const services = createContestServices({
+        db: knex,
+        cache,
+        logger: quietLogger,
+      });
+      const { scoreboards } = services;
       await scoreboards.recompute(contestId);
       const page = (await scoreboards.readText(contestId, { live: false }))!;
       const server = await startContestServer({
-        knex,
-        contests: new ContestService(knex, quietLogger),
-        scoreboards,
-        cache,
+        services,
         backendMiddleware: 'full' in setup,
         extra: app =>
           app.get('/floor', (_req, res) => {

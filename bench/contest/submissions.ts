@@ -15,8 +15,12 @@ import { createHash } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import { ConfigReader } from '@backstage/config';
 import { CacheManager } from '@backstage/backend-defaults/cache';
-import { ContestService } from '../../plugins/contest-backend/src/services/ContestService';
-import { ScoreboardService } from '../../plugins/contest-backend/src/services/ScoreboardService';
+import { createContestServices } from '@flagstage/plugin-contest-backend';
+import {
+  expectStatus,
+  LOAD_SCRIPT,
+  publicApiCaller,
+} from './submissionClients';
 import {
   freshDatabase,
   machine,
@@ -62,63 +66,6 @@ const entity = (name: string, spec: object) =>
     },
   } as any);
 
-/**
- * The clients: each contestant submits in a loop over keep-alive connections,
- * cycling through the six challenges (4 static, 1 regex, 1 dynamic). About
- * one submission in 50 is the right flag; a tenth of the wrong ones on the
- * dynamic challenge have the shape of a dynamic flag (which makes the server
- * look for a team it belongs to: the shared-flag check).
- */
-const LOAD_SCRIPT = `
-const http = require('node:http');
-const { parentPort, workerData } = require('node:worker_threads');
-const { port, cookies, flags, teamFlags, seconds, rate } = workerData;
-const agent = new http.Agent({ keepAlive: true, maxSockets: cookies.length });
-const call = (path, body, cookie) => new Promise((resolve, reject) => {
-  const data = JSON.stringify(body);
-  const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/api/contest/public' + path, agent,
-    headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data), cookie } }, res => {
-    let text = ''; res.on('data', c => (text += c)); res.on('end', () => resolve({ status: res.statusCode, body: text }));
-  });
-  req.on('error', reject); req.end(data);
-});
-const NAMES = ['static-0', 'static-1', 'static-2', 'static-3', 'regex', 'dynamic'];
-const hex = () => Array.from({ length: 32 }, () => '0123456789abcdef'[Math.floor(Math.random() * 16)]).join('');
-(async () => {
-  const latencies = []; const statuses = new Map(); const pairs = new Set(); const errors = [];
-  const t0 = process.hrtime.bigint();
-  const deadline = Date.now() + seconds * 1000;
-  // rate > 0: open loop, each contestant paced so that all together send \`rate\` a second.
-  const gap = rate > 0 ? (cookies.length / rate) * 1000 : 0;
-  await Promise.all(cookies.map(async (cookie, i) => {
-    let n = 0;
-    const team = Math.floor(i / 4);
-    if (gap) await new Promise(r => setTimeout(r, Math.random() * gap));
-    while (Date.now() < deadline) {
-      const next = Date.now() + gap;
-      n += 1;
-      const c = n % NAMES.length;
-      const name = NAMES[c];
-      const right = (n + i) % 50 === 0;
-      let flag;
-      if (right) flag = c < 4 ? flags[c] : c === 4 ? 'FLAGSTAGE{re_' + String(i).padStart(4, '0') + '}' : teamFlags[team];
-      else if (c === 5 && n % 10 === 5) flag = 'flagstage{' + hex() + '}';
-      else flag = 'flagstage{guess_' + i + '_' + n + '}';
-      const t0 = process.hrtime.bigint();
-      const r = await call('/challenges/' + name + '/submit', { flag }, cookie);
-      latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
-      statuses.set(r.status, (statuses.get(r.status) || 0) + 1);
-      if (r.status !== 200 && errors.length < 5) errors.push(r.status + ' ' + r.body.slice(0, 200));
-      if (right && r.status === 200) pairs.add(team + '|' + name);
-      if (gap) await new Promise(r => setTimeout(r, Math.max(0, Math.min(next, deadline) - Date.now())));
-    }
-  }));
-  agent.destroy();
-  const elapsed = Number(process.hrtime.bigint() - t0) / 1e9;
-  parentPort.postMessage({ latencies, statuses: [...statuses], pairs: [...pairs], errors, elapsed });
-})();
-`;
-
 async function main() {
   const hardStop = setTimeout(() => {
     console.error('benchmark took too long; stopping');
@@ -131,16 +78,13 @@ async function main() {
     new ConfigReader({ backend: { cache: { store: 'memory' } } }),
   ).forPlugin('contest');
   // Solves request a (debounced) scoreboard recompute, as in the backend.
-  const scoreboards = new ScoreboardService(knex, cache, quietLogger);
-  const contests = new ContestService(knex, quietLogger, id =>
-    scoreboards.requestRecompute(id),
-  );
-  const server = await startContestServer({
-    knex,
-    contests,
-    scoreboards,
+  const services = createContestServices({
+    db: knex,
     cache,
+    logger: quietLogger,
   });
+  const { contests, scoreboards } = services;
+  const server = await startContestServer({ services });
   const { port } = server;
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONTESTANTS });
 
@@ -191,61 +135,7 @@ async function main() {
       { hidden: false },
     );
 
-    const call = (
-      method: string,
-      path: string,
-      body: object | undefined,
-      cookie?: string,
-    ) =>
-      new Promise<{ status: number; cookie?: string; body: string }>(
-        (resolve, reject) => {
-          const data = body ? JSON.stringify(body) : undefined;
-          const req = http.request(
-            {
-              host: '127.0.0.1',
-              port,
-              method,
-              path: `/api/contest/public${path}`,
-              agent,
-              headers: {
-                ...(data
-                  ? {
-                      'content-type': 'application/json',
-                      'content-length': Buffer.byteLength(data),
-                    }
-                  : {}),
-                ...(cookie ? { cookie } : {}),
-              },
-            },
-            res => {
-              let text = '';
-              res.on('data', c => (text += c));
-              res.on('end', () =>
-                resolve({
-                  status: res.statusCode!,
-                  cookie:
-                    (res.headers['set-cookie']?.[0] ?? '').split(';')[0] ||
-                    undefined,
-                  body: text,
-                }),
-              );
-            },
-          );
-          req.on('error', reject);
-          req.end(data);
-        },
-      );
-    const expect = async (
-      status: number,
-      what: string,
-      r: Promise<{ status: number; cookie?: string; body: string }>,
-    ) => {
-      const res = await r;
-      if (res.status !== status)
-        throw new Error(`${what}: HTTP ${res.status} ${res.body}`);
-      return res;
-    };
-
+    const call = publicApiCaller(port, agent);
     console.log(
       `setting up ${CONTESTANTS} contestants in ${TEAMS} teams over HTTP (scrypt registrations)…`,
     );
@@ -253,7 +143,7 @@ async function main() {
     const cookies: string[] = new Array(CONTESTANTS);
     await Promise.all(
       Array.from({ length: CONTESTANTS }, async (_, i) => {
-        const r = await expect(
+        const r = await expectStatus(
           201,
           'register',
           call('POST', '/contests/bench/register', {
@@ -266,7 +156,7 @@ async function main() {
     );
     const teams: { id: string; inviteCode: string }[] = [];
     for (let t = 0; t < TEAMS; t++) {
-      const r = await expect(
+      const r = await expectStatus(
         201,
         'create team',
         call('POST', '/teams', { name: `Team ${t}` }, cookies[t * 4]),
@@ -277,7 +167,7 @@ async function main() {
       cookies.map((c, i) =>
         i % 4 === 0
           ? undefined
-          : expect(
+          : expectStatus(
               200,
               'join team',
               call(
@@ -291,7 +181,9 @@ async function main() {
     );
     // Each team's dynamic flag, as its instance would get it.
     const teamFlags = await Promise.all(
-      teams.map(t => contests.runtimeFlagFor(contest.id, t.id, 'dynamic')),
+      teams.map(t =>
+        services.runtime.runtimeFlagFor(contest.id, t.id, 'dynamic'),
+      ),
     );
     console.log(
       `set-up took ${round(
