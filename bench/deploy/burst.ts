@@ -15,107 +15,30 @@
  * workflows in flight, and duplicate workflows.
  */
 import http from 'node:http';
-import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { ConfigReader } from '@backstage/config';
 import { CacheManager } from '@backstage/backend-defaults/cache';
 import { MiddlewareFactory } from '@backstage/backend-defaults/rootHttpRouter';
+import { migrationsDirectory } from '@flagstage/backend-node';
 import { createJobQueue } from '@flagstage/plugin-deployment-node';
 import type { DeploymentJob } from '@flagstage/plugin-deployment-common';
-import { InstanceStore } from '../../plugins/deployment-backend/src/database/InstanceStore';
-import { InstanceService } from '../../plugins/deployment-backend/src/services/InstanceService';
-import { readDeploymentConfig } from '../../plugins/deployment-backend/src/config';
-import { createRouter } from '../../plugins/deployment-backend/src/router';
-import knexFactory, { type Knex } from 'knex';
-import { KubeSimulator } from '@flagstage/k8s-simulator';
-import { DeploymentWorker } from '../../plugins/deployment-worker/src/services/DeploymentWorker';
-import { InstanceApi } from '../../plugins/deployment-worker/src/services/clients';
 import {
-  KubernetesDriver,
-  PodListener,
-} from '../../plugins/deployment-worker/src/k8s';
+  InstanceService,
+  InstanceStore,
+  createRouter,
+  readDeploymentConfig,
+} from '@flagstage/plugin-deployment-backend';
+import { freshDatabase } from '../lib/database';
+import { percentile, quietLogger, round } from '../lib/figures';
+import { AMQP_URL, challengeEntity, deleteQueues } from './fixtures';
+import { startSimulatedWorker } from './simulatedWorker';
 
-const PG_URL =
-  process.env.FLAGSTAGE_BENCH_POSTGRES_URL ??
-  'postgres://postgres@127.0.0.1:5432/postgres';
-const quietLogger: any = {
-  error() {},
-  warn() {},
-  info() {},
-  debug() {},
-  child: () => quietLogger,
-};
-const percentile = (sorted: number[], p: number) =>
-  sorted.length
-    ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
-    : NaN;
-const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
-
-/** A fresh PostgreSQL database with the deployment plugin's migrations; dropped afterwards. */
-async function freshDatabase(
-  poolMax: number,
-  migrations: string,
-): Promise<{ knex: Knex; drop: () => Promise<void>; name: string }> {
-  const name = `flagstage_bench_${randomBytes(4).toString('hex')}`;
-  const admin = knexFactory({
-    client: 'pg',
-    connection: PG_URL,
-    pool: { min: 0, max: 1 },
-  });
-  await admin.raw('CREATE DATABASE ??', [name]);
-  await admin.destroy();
-  const url = new URL(PG_URL);
-  url.pathname = `/${name}`;
-  const knex = knexFactory({
-    client: 'pg',
-    connection: url.toString(),
-    pool: { min: 0, max: poolMax },
-  });
-  await knex.migrate.latest({ directory: migrations });
-  return {
-    knex,
-    name,
-    async drop() {
-      await knex.destroy();
-      const dropper = knexFactory({
-        client: 'pg',
-        connection: PG_URL,
-        pool: { min: 0, max: 1 },
-      });
-      await dropper.raw('DROP DATABASE IF EXISTS ?? WITH (FORCE)', [name]);
-      await dropper.destroy();
-    },
-  };
-}
-
-const AMQP_URL =
-  process.env.FLAGSTAGE_BENCH_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const STARTS = Number(process.env.BENCH_STARTS ?? 2000);
 const TEAMS = Number(process.env.BENCH_TEAMS ?? 500);
 const WINDOW = Number(process.env.BENCH_WINDOW_SECONDS ?? 10);
 const PER_TEAM = Math.ceil(STARTS / TEAMS);
-
-const challengeEntity = (name: string) => ({
-  apiVersion: 'flagstage.io/v1alpha1',
-  kind: 'Challenge',
-  metadata: { name, namespace: 'default' },
-  spec: {
-    owner: 'group:default/ctf-authors',
-    category: 'web',
-    type: 'instanced',
-    difficulty: 'easy',
-    scoring: { function: 'static', value: 100 },
-    flags: [{ kind: 'dynamic', prefix: 'flagstage' }],
-    runtime: {
-      protocol: 'http',
-      port: 3333,
-      ttlSeconds: 3600,
-      image: `registry.example/${name}:1`,
-    },
-  },
-});
 
 async function main() {
   const hardStop = setTimeout(() => {
@@ -123,10 +46,10 @@ async function main() {
     process.exit(3);
   }, (WINDOW + 180) * 1000);
   hardStop.unref();
-  const { knex, drop, name } = await freshDatabase(
-    20,
-    path.resolve(__dirname, '../../plugins/deployment-backend/migrations'),
-  );
+  const { knex, drop, name } = await freshDatabase({
+    poolMax: 20,
+    migrations: migrationsDirectory('@flagstage/plugin-deployment-backend'),
+  });
   const prefix = `bench-${randomBytes(3).toString('hex')}-`;
   const queue = await createJobQueue({
     // BENCH_QUEUE=memory isolates the API and database from the broker.
@@ -374,112 +297,6 @@ async function main() {
     await drop();
     await deleteQueues(prefix);
   }
-}
-
-/**
- * The production worker path against the Kubernetes API simulator: the
- * deployment backend's internal API over HTTP (this process's router), the
- * DeploymentWorker with the Kubernetes driver, and the pod listener.
- */
-async function startSimulatedWorker(port: number, queue: any) {
-  const budget = Number(process.env.BENCH_BUDGET ?? 30);
-  const sim = await KubeSimulator.start({
-    podReadyDelayMs: Number(process.env.BENCH_POD_READY_MS ?? 2000),
-    workflowDurationMs: Number(process.env.BENCH_WORKFLOW_MS ?? 1000),
-    historyLimit: 50_000,
-  });
-  const base = `http://127.0.0.1:${port}/api/deployment`;
-  const client = {
-    fetch: (path: string, init: { method?: string; body?: unknown } = {}) =>
-      fetch(`${base}${path}`, {
-        method: init.method ?? 'GET',
-        headers:
-          init.body === undefined ? {} : { 'content-type': 'application/json' },
-        body: init.body === undefined ? undefined : JSON.stringify(init.body),
-      }),
-  };
-  const instances = new InstanceApi(client as any);
-  const kubeConfig = sim.kubeConfig();
-  const driver = new KubernetesDriver({
-    kubeConfig,
-    logger: quietLogger,
-    maxRunningWorkflows: budget,
-  });
-  const listener = new PodListener({
-    kubeConfig,
-    instances,
-    logger: quietLogger,
-    workflows: driver.workflowCache,
-    teardown: id => driver.teardown(id),
-  });
-  await driver.connect();
-  await listener.start();
-  const worker = new DeploymentWorker({
-    queue,
-    driver,
-    instances,
-    contest: { env: async () => ({ FLAG: 'flagstage{bench}' }) } as any,
-    loadEntity: async ref => challengeEntity(ref.split('/')[1]) as any,
-    logger: quietLogger,
-    concurrency: 64,
-  });
-  let peak = 0;
-  const sampler = setInterval(() => {
-    peak = Math.max(peak, driver.runningWorkflows());
-  }, 20);
-  const starts = () =>
-    sim
-      .list('workflows', { namespace: 'argo' })
-      .filter(w => w.spec.workflowTemplateRef.name === 'start-challenge');
-  await worker.start();
-  return {
-    budget,
-    consumer: { cancel: () => worker.stop() },
-    peak: () => peak,
-    startWorkflows: () => starts().length,
-    duplicateWorkflows: () =>
-      sim.requests.filter(
-        r =>
-          r.method === 'POST' &&
-          r.path.includes('/workflows') &&
-          r.status === 201,
-      ).length - new Set(starts().map(w => w.metadata.name)).size,
-    /** Request → workflow submitted (the worker accepted the job), per instance. */
-    async acceptLatencies(db: Knex): Promise<number[]> {
-      const created = new Map<string, number>();
-      for (const wf of starts())
-        created.set(
-          wf.metadata.name,
-          Date.parse(String(wf.metadata.creationTimestamp)),
-        );
-      const rows = await db('instances')
-        .where({ contest_id: 'bench' })
-        .select('id', 'created_at');
-      return rows.flatMap((r: any) => {
-        const at = created.get(`start-${r.id}`);
-        return at === undefined ? [] : [at - new Date(r.created_at).getTime()];
-      });
-    },
-    async stop() {
-      clearInterval(sampler);
-      await listener.stop();
-      await driver.disconnect();
-      await sim.close();
-    },
-  };
-}
-
-/** Removes the benchmark's exchanges and queues from the broker. */
-async function deleteQueues(prefix: string) {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const amqp = require('amqplib');
-  const conn = await amqp.connect(AMQP_URL);
-  const ch = await conn.createChannel();
-  for (const q of ['deployment_queue', 'deployment_dead'])
-    await ch.deleteQueue(`${prefix}${q}`).catch(() => {});
-  for (const e of ['deployment_exchange', 'deployment_dlx'])
-    await ch.deleteExchange(`${prefix}${e}`).catch(() => {});
-  await conn.close();
 }
 
 main().then(

@@ -94,38 +94,27 @@ async function waitPort(port) {
   throw new Error(`port ${port} did not open`);
 }
 
-// --- token (same format as @flagstage/plugin-gateway-common) ---------------
+// --- tokens (the format of signGatewayToken in @flagstage/plugin-gateway-node;
+// written out here because this script runs on plain Node, without a TypeScript loader)
 const secret = randomBytes(32);
-const body = Buffer.from(
-  JSON.stringify({
-    v: 1,
-    kid: 'bench',
-    iid: 'inst-1',
-    team: 'team-1',
-    chal: 'bench',
-    proto: 'http',
-    target: `127.0.0.1:${PORTS.upstream}`,
-    exp: Math.floor(Date.now() / 1000) + 3600,
-  }),
-).toString('base64url');
-const token = `${body}.${createHmac('sha256', secret)
-  .update(body)
-  .digest('base64url')}`;
-const tcpBody = Buffer.from(
-  JSON.stringify({
-    v: 1,
-    kid: 'bench',
-    iid: 'inst-1',
-    team: 'team-1',
-    chal: 'bench',
-    proto: 'tcp',
-    target: `127.0.0.1:${PORTS.tcpSink}`,
-    exp: Math.floor(Date.now() / 1000) + 3600,
-  }),
-).toString('base64url');
-const tcpToken = `${tcpBody}.${createHmac('sha256', secret)
-  .update(tcpBody)
-  .digest('base64url')}`;
+function signToken(proto, target) {
+  const payload = Buffer.from(
+    JSON.stringify({
+      v: 1,
+      kid: 'bench',
+      iid: 'inst-1',
+      team: 'team-1',
+      chal: 'bench',
+      proto,
+      target,
+      exp: Math.floor(Date.now() / 1000) + 3600,
+    }),
+  ).toString('base64url');
+  const mac = createHmac('sha256', secret).update(payload).digest('base64url');
+  return `${payload}.${mac}`;
+}
+const token = signToken('http', `127.0.0.1:${PORTS.upstream}`);
+const tcpToken = signToken('tcp', `127.0.0.1:${PORTS.tcpSink}`);
 
 // --- processes -------------------------------------------------------------
 const upstreamJs = path.join(work, 'upstream.mjs');

@@ -14,3 +14,8 @@ export type {
   InstanceAccess,
   InstanceView,
 } from '@flagstage/plugin-deployment-common';
+// The plugin's parts, for the deploy benchmark (bench/deploy), which
+// assembles them without a Backstage backend.
+export { InstanceStore } from './database/InstanceStore';
+export { InstanceService } from './services/InstanceService';
+export { createRouter } from './router';
