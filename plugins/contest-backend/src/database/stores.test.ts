@@ -34,8 +34,7 @@ describe.each(testDatabaseEngines())('contest stores on %s', engine => {
       ends_at: now,
       flag_secret: 's',
     } as ContestRow;
-    expect(await contests.insertContest(contest)).toBe(true);
-    expect(await contests.insertContest({ ...contest, id: 'c2' })).toBe(false);
+    await contests.insertContest(contest);
     await knex('contest_challenges').insert({
       id: 'ch1',
       contest_id: 'c1',
@@ -74,6 +73,12 @@ describe.each(testDatabaseEngines())('contest stores on %s', engine => {
     password_hash: 'x',
     team_id: null,
     created_at: now,
+  });
+
+  it('inserts a contest once per slug', async () => {
+    const again = { ...(await contests.contestBySlug('c1'))!, id: 'c2' };
+    expect(await contests.insertContest(again)).toBe(false);
+    expect(await contests.insertContest({ ...again, slug: 'c2' })).toBe(true);
   });
 
   it('joins while seats are free, once per contestant, and leaves until the team solved something', async () => {
