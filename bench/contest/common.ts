@@ -1,11 +1,9 @@
 /* Shared set-up for the contest benchmarks: a fresh PostgreSQL database with the plugin's migrations, the contest router on a loopback port, figures. */
 import http from 'node:http';
 import os from 'node:os';
-import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { Worker } from 'node:worker_threads';
 import express from 'express';
-import knexFactory, { type Knex } from 'knex';
 import { ConfigReader } from '@backstage/config';
 import { MiddlewareFactory } from '@backstage/backend-defaults/rootHttpRouter';
 import { migrationsDirectory } from '@flagstage/backend-node';
@@ -13,106 +11,23 @@ import {
   createRouter,
   type ContestServices,
 } from '@flagstage/plugin-contest-backend';
+import { freshDatabase as freshDatabaseWith } from '../lib/database';
+import { percentile, quietLogger, round } from '../lib/figures';
 
-export const PG_URL =
-  process.env.FLAGSTAGE_BENCH_POSTGRES_URL ??
-  'postgres://postgres@127.0.0.1:5432/postgres';
+export { PG_URL } from '../lib/database';
+export {
+  capturingLogger,
+  percentile,
+  quietLogger,
+  round,
+} from '../lib/figures';
 
-/** Benchmarks talk to this machine only. */
-function assertLoopback(url: string) {
-  const host = new URL(url).hostname;
-  if (!['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host))
-    throw new Error(`benchmarks only target 127.0.0.1, not ${host}`);
-}
-
-/**
- * BENCH_PG_SYNCHRONOUS_COMMIT=off sets synchronous_commit for the benchmark's
- * connections (a diagnostic: how much of the latency is waiting for WAL
- * flushes). Default: the server's setting.
- */
-const SYNCHRONOUS_COMMIT = process.env.BENCH_PG_SYNCHRONOUS_COMMIT;
-
-export async function freshDatabase(
-  poolMax: number,
-): Promise<{ knex: Knex; drop: () => Promise<void>; name: string }> {
-  assertLoopback(PG_URL);
-  const name = `flagstage_bench_${randomBytes(4).toString('hex')}`;
-  const admin = knexFactory({
-    client: 'pg',
-    connection: PG_URL,
-    pool: { min: 0, max: 1 },
+/** A fresh database with the contest plugin's migrations; dropped by `drop`. */
+export const freshDatabase = (poolMax: number) =>
+  freshDatabaseWith({
+    poolMax,
+    migrations: migrationsDirectory('@flagstage/plugin-contest-backend'),
   });
-  await admin.raw('CREATE DATABASE ??', [name]);
-  await admin.destroy();
-  const url = new URL(PG_URL);
-  url.pathname = `/${name}`;
-  const knex = knexFactory({
-    client: 'pg',
-    connection: url.toString(),
-    pool: {
-      min: 0,
-      max: poolMax,
-      ...(SYNCHRONOUS_COMMIT && {
-        afterCreate: (conn: any, done: (e: unknown, c: unknown) => void) =>
-          conn.query(
-            `SET synchronous_commit = ${
-              SYNCHRONOUS_COMMIT === 'off' ? 'off' : 'on'
-            }`,
-            (e: unknown) => done(e, conn),
-          ),
-      }),
-    },
-  });
-  const drop = async () => {
-    await knex.destroy();
-    const dropper = knexFactory({
-      client: 'pg',
-      connection: PG_URL,
-      pool: { min: 0, max: 1 },
-    });
-    await dropper.raw('DROP DATABASE IF EXISTS ?? WITH (FORCE)', [name]);
-    await dropper.destroy();
-  };
-  try {
-    await knex.migrate.latest({
-      directory: migrationsDirectory('@flagstage/plugin-contest-backend'),
-    });
-  } catch (e) {
-    await drop();
-    throw e;
-  }
-  return { knex, name, drop };
-}
-
-/** A logger that prints nothing (debug lines with BENCH_DEBUG=1) and hands debug metadata to `onDebug`. */
-export function capturingLogger(
-  onDebug?: (message: string, meta: any) => void,
-): any {
-  const logger: any = {
-    error() {},
-    warn() {},
-    info() {},
-    debug(message: string, meta?: object) {
-      onDebug?.(message, meta);
-      if (process.env.BENCH_DEBUG) console.log(message, JSON.stringify(meta));
-    },
-    child() {
-      return logger;
-    },
-  };
-  return logger;
-}
-
-export const quietLogger: any = capturingLogger();
-
-export function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[
-    Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))
-  ];
-}
-
-export const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 
 /** min / p50 / p90 / p99 / max of a list of milliseconds. */
 export function stats(xs: number[]) {
