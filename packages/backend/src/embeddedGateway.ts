@@ -2,7 +2,11 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
-import { configFromEnv, startGateway, type Gateway } from '@flagstage/gateway';
+import {
+  embeddedGatewayConfig,
+  startGateway,
+  type Gateway,
+} from '@flagstage/gateway';
 
 /**
  * Development only: runs the Challenge Gateway inside the portal backend when
@@ -20,37 +24,8 @@ export const embeddedGatewayPlugin = createBackendPlugin({
         lifecycle: coreServices.lifecycle,
       },
       async init({ config, logger, lifecycle }) {
-        const embedded = config.getOptionalConfig('gateway.embedded');
-        if (!embedded?.getOptionalBoolean('enabled')) return;
-        const keys = (
-          config.getOptionalConfigArray('deployment.gateway.keys') ?? []
-        )
-          .map(k => `${k.getString('kid')}:${k.getString('secret')}`)
-          .join(',');
-        const settings = configFromEnv({
-          GATEWAY_KEYS: keys,
-          GATEWAY_HTTP_HOST: '127.0.0.1',
-          GATEWAY_HTTP_PORT: String(
-            embedded.getOptionalNumber('httpPort') ?? 8080,
-          ),
-          GATEWAY_TCP_HOST: '127.0.0.1',
-          GATEWAY_TCP_PORT: String(
-            embedded.getOptionalNumber('tcpPort') ?? 8081,
-          ),
-          GATEWAY_ADMIN_HOST: '127.0.0.1',
-          GATEWAY_ADMIN_PORT: String(
-            embedded.getOptionalNumber('adminPort') ?? 9091,
-          ),
-          GATEWAY_DOMAIN:
-            embedded.getOptionalString('domain') ?? 'gateway.localhost',
-          GATEWAY_REPLICA: 'embedded',
-          // Follow gateway-admin's limits and revocations when it publishes to Redis.
-          GATEWAY_REDIS_URL:
-            config.getOptionalString('gatewayAdmin.redis.url') ?? '',
-          GATEWAY_REDIS_KEY_PREFIX:
-            config.getOptionalString('gatewayAdmin.redis.keyPrefix') ?? '',
-          GATEWAY_DRAIN_SECONDS: '1',
-        });
+        const settings = embeddedGatewayConfig(config);
+        if (!settings) return;
         let gateway: Gateway | undefined;
         lifecycle.addStartupHook(async () => {
           gateway = await startGateway(settings, {

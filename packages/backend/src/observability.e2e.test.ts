@@ -204,8 +204,8 @@ describe('observability on the embedded default', () => {
     const gateway = traced.filter(l => l.component === 'gateway');
     expect(gateway.length).toBeGreaterThan(0);
     expect(gateway[0]).toMatchObject({
-      instance: running.id,
-      challenge: 'web-cookie-jar',
+      instanceId: running.id,
+      challengeName: 'web-cookie-jar',
     });
     // The HTTP request lines of the trace include the contestant's start.
     expect(

@@ -1,3 +1,5 @@
+import pino, { type DestinationStream, type Logger } from 'pino';
+
 /** One line per HTTP request or per connection. Never the token. */
 export type AccessLogEntry = {
   proto: 'http' | 'ws' | 'tcp' | 'ws-tcp';
@@ -6,11 +8,12 @@ export type AccessLogEntry = {
   host?: string;
   route?: string;
   method?: string;
-  team?: string;
-  chal?: string;
-  iid?: string;
+  teamId?: string;
+  /** The challenge's short name (the token carries no entity ref). */
+  challengeName?: string;
+  instanceId?: string;
   /** Trace id of the request that started the instance (from the token). */
-  tr?: string;
+  traceId?: string;
   tokenId?: string;
   status?: number;
   reason?: string;
@@ -20,66 +23,49 @@ export type AccessLogEntry = {
 };
 
 /**
- * JSON lines on stdout, batched: lines written in one tick go out in one
- * write, which keeps logging off the per-request cost.
+ * The gateway's JSON log lines, written by pino in Flagstage's shape (as the
+ * backend's): `timestamp`, `level` (label), `message`, `service`, `version`,
+ * then the fields. On stdout the destination is asynchronous, so logging
+ * stays off the per-request cost; pino flushes it when the process exits,
+ * and {@link AccessLog.flush} on shutdown. With `write` (tests, the
+ * embedded gateway) each line is handed over as it is logged.
  */
 export class AccessLog {
-  private buffer: string[] = [];
-  private scheduled = false;
+  private readonly logger: Logger;
 
   constructor(
-    private readonly write: (text: string) => void = text => {
-      process.stdout.write(text);
-    },
-    private readonly version: string = process.env.FLAGSTAGE_VERSION ?? '0.0.0',
-  ) {}
+    write?: (text: string) => void,
+    version: string = process.env.FLAGSTAGE_VERSION ?? '0.0.0',
+  ) {
+    const destination: DestinationStream = write
+      ? { write }
+      : pino.destination({ dest: 1, sync: false });
+    this.logger = pino(
+      {
+        messageKey: 'message',
+        base: { service: 'gateway', version },
+        timestamp: () => `,"timestamp":"${new Date().toISOString()}"`,
+        formatters: { level: label => ({ level: label }) },
+      },
+      destination,
+    );
+  }
 
   log(entry: AccessLogEntry) {
-    const { iid, chal, tr, ...rest } = entry;
-    // Flagstage's log shape (as the backend's): fixed fields, the trace id
-    // of the deploy, and the domain ids by their common names.
-    this.buffer.push(
-      JSON.stringify({
-        timestamp: new Date().toISOString(),
-        level: 'info',
-        message: 'access',
-        service: 'gateway',
-        version: this.version,
-        traceId: tr,
-        instance: iid,
-        challenge: chal,
-        ...rest,
-      }),
-    );
-    if (!this.scheduled) {
-      this.scheduled = true;
-      setImmediate(() => this.flush());
-    }
+    this.logger.info(entry, 'access');
   }
 
   /** Operational messages (start, Redis state, shutdown). */
-  event(level: 'info' | 'warn' | 'error', msg: string, fields: object = {}) {
-    this.buffer.push(
-      JSON.stringify({
-        timestamp: new Date().toISOString(),
-        level,
-        message: msg,
-        service: 'gateway',
-        version: this.version,
-        ...fields,
-      }),
-    );
-    if (!this.scheduled) {
-      this.scheduled = true;
-      setImmediate(() => this.flush());
-    }
+  event(
+    level: 'info' | 'warn' | 'error',
+    message: string,
+    fields: object = {},
+  ) {
+    this.logger[level](fields, message);
   }
 
-  flush() {
-    this.scheduled = false;
-    if (this.buffer.length === 0) return;
-    const text = `${this.buffer.join('\n')}\n`;
-    this.buffer = [];
-    this.write(text);
+  /** Writes out what the asynchronous destination still holds. */
+  flush(): Promise<void> {
+    return new Promise(resolve => this.logger.flush(() => resolve()));
   }
 }

@@ -4,7 +4,10 @@ import {
   type GatewayLimits,
   type RevocationFailureMode,
 } from '@flagstage/plugin-gateway-common';
-import { parseGatewayKeys, type GatewayKey } from '@flagstage/plugin-gateway-node';
+import {
+  parseGatewayKeys,
+  type GatewayKey,
+} from '@flagstage/plugin-gateway-node';
 
 /** Everything the gateway is configured with. */
 export type GatewayConfig = {

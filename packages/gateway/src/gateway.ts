@@ -10,6 +10,7 @@ import { GatewayMetrics } from './metrics';
 import { LiveConnections } from './liveConnections';
 import { TokenBuckets } from './tokenBucket';
 import { UpstreamPools } from './upstreamPools';
+import type { GatewayDeps } from './gatewayDeps';
 import { createHttpServer } from './httpServer';
 import { createTcpServer } from './tcpServer';
 import { createAdminServer } from './adminServer';
@@ -72,7 +73,7 @@ export async function startGateway(
     if (closed > 0) log.event('info', 'Closed revoked connections', { closed });
   });
 
-  const deps = {
+  const deps: GatewayDeps = {
     config,
     access,
     perToken,
@@ -169,7 +170,7 @@ export async function startGateway(
       await pools.close();
       await new Promise<void>(r => admin.close(() => r()));
       log.event('info', 'Stopped');
-      log.flush();
+      await log.flush();
     },
   };
 }

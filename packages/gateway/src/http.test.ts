@@ -294,9 +294,9 @@ describe('gateway HTTP', () => {
       message: 'access',
       service: 'gateway',
       proto: 'http',
-      team: 'team-1',
-      challenge: 'web-cookie-jar',
-      instance: 'inst-1',
+      teamId: 'team-1',
+      challengeName: 'web-cookie-jar',
+      instanceId: 'inst-1',
       status: 200,
       clientIp: '127.0.0.1',
     });

@@ -1,3 +1,4 @@
+import { AccessLog } from './accessLog';
 import { configFromEnv } from './config';
 import { startGateway } from './gateway';
 
@@ -17,13 +18,12 @@ async function main() {
   process.on('SIGINT', stop);
 }
 
-main().catch(e => {
-  process.stderr.write(
-    `${JSON.stringify({
-      level: 'error',
-      msg: 'Gateway failed to start',
-      error: String(e?.message ?? e),
-    })}\n`,
-  );
+main().catch(async e => {
+  // On stderr, as before pino: the failure is the last thing the process says.
+  const log = new AccessLog(text => process.stderr.write(text));
+  log.event('error', 'Gateway failed to start', {
+    error: String(e?.message ?? e),
+  });
+  await log.flush();
   process.exit(1);
 });

@@ -1,15 +1,21 @@
+import http, { type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { AccessRefusal } from './accessControl';
 import type { CapRefusal } from './connectionCaps';
 
-/** The one catalogue of what a refused client is told. Never echoes the token. */
-export const REFUSALS: Record<
+/** Every reason the gateway refuses a request or connection. */
+export type RefusalReason =
   | AccessRefusal
   | CapRefusal
   | 'unknown_host'
   | 'rate_limited'
   | 'body_too_large'
   | 'upstream_unreachable'
-  | 'draining',
+  | 'draining';
+
+/** The one catalogue of what a refused client is told. Never echoes the token. */
+export const REFUSALS: Record<
+  RefusalReason,
   { status: number; message: string }
 > = {
   missing_token: {
@@ -82,3 +88,33 @@ export const REFUSALS: Record<
   per_ip: { status: 429, message: 'Too many connections from your address.' },
   per_token: { status: 429, message: 'Too many connections with this link.' },
 };
+
+/** Answers an HTTP request with the refusal's status and message. */
+export function refuse(
+  res: ServerResponse,
+  reason: RefusalReason,
+  extraHeaders: Record<string, string> = {},
+) {
+  const { status, message } = REFUSALS[reason];
+  const body = `${message}\n`;
+  res.writeHead(status, {
+    'content-type': 'text/plain; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+    'cache-control': 'no-store',
+    ...extraHeaders,
+  });
+  res.end(body);
+}
+
+/** Answers an upgrade request (a raw socket, no response object yet) and closes it. */
+export function refuseUpgrade(socket: Duplex, reason: RefusalReason) {
+  const { status, message } = REFUSALS[reason];
+  const body = `${message}\n`;
+  socket.end(
+    `HTTP/1.1 ${status} ${
+      http.STATUS_CODES[status]
+    }\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(
+      body,
+    )}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}

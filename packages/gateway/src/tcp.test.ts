@@ -48,8 +48,8 @@ describe('gateway TCP', () => {
     await new Promise(r => setImmediate(r));
     const line = sink.lines.find(l => l.proto === 'tcp' && l.bytesIn === 13);
     expect(line).toMatchObject({
-      team: 'team-1',
-      instance: 'inst-1',
+      teamId: 'team-1',
+      instanceId: 'inst-1',
       reason: 'closed',
     });
     expect(line.bytesOut).toBe(20);

@@ -1,0 +1,85 @@
+import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Access } from './accessControl';
+import type { GatewayDeps } from './gatewayDeps';
+import { refuseUpgrade } from './refusals';
+import { bearerToken, withoutAccessCookie } from './tokenSources';
+import { connectUpstream, trackConnection } from './trackedConnection';
+
+/** The upgrade request as the instance gets it: without the gateway's cookie or bearer token. */
+function upgradeRequestHead(
+  req: IncomingMessage,
+  path: string,
+  ip: string,
+): string {
+  const lines = [`${req.method} ${path} HTTP/1.1`];
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) {
+    const lower = raw[i].toLowerCase();
+    if (lower === 'cookie') {
+      const kept = withoutAccessCookie(raw[i + 1]);
+      if (kept) lines.push(`${raw[i]}: ${kept}`);
+    } else if (lower !== 'authorization' || !bearerToken(raw[i + 1])) {
+      lines.push(`${raw[i]}: ${raw[i + 1]}`);
+    }
+  }
+  lines.push(`X-Forwarded-For: ${ip}`);
+  return `${lines.join('\r\n')}\r\n\r\n`;
+}
+
+/**
+ * WebSocket pass-through: the instance answers the upgrade itself; the
+ * gateway replays the request head (minus its token) on a TCP connection to
+ * the instance and pipes bytes both ways.
+ */
+export function passThroughUpgrade(
+  deps: GatewayDeps,
+  req: IncomingMessage,
+  socket: Socket,
+  head: Buffer,
+  a: Access,
+  ip: string,
+  path: string,
+  release: () => void,
+) {
+  const upstream = connectUpstream(deps.metrics, 'ws', a.payload.target);
+  const tracked = trackConnection(deps, {
+    proto: 'ws',
+    access: a,
+    clientIp: ip,
+    release,
+    close: () => {
+      socket.destroy();
+      upstream.destroy();
+    },
+    logFields: { host: req.headers.host, route: path.split('?')[0] },
+  });
+  const { entry } = tracked;
+  upstream.on('connect', () => {
+    upstream.write(upgradeRequestHead(req, path, ip));
+    if (head.length) upstream.write(head);
+    socket.pipe(upstream);
+    upstream.pipe(socket);
+  });
+  socket.on('data', (c: Buffer) => {
+    entry.bytesIn += c.length;
+  });
+  upstream.on('data', (c: Buffer) => {
+    entry.bytesOut += c.length;
+  });
+  upstream.on('error', () => {
+    tracked.upstreamFailed();
+    if (entry.bytesOut === 0 && socket.writable)
+      refuseUpgrade(socket, 'upstream_unreachable');
+    else socket.destroy();
+  });
+  socket.on('error', () => upstream.destroy());
+  socket.on('close', () => {
+    upstream.destroy();
+    tracked.end();
+  });
+  upstream.on('close', () => {
+    socket.destroy();
+    tracked.end();
+  });
+}
