@@ -121,3 +121,31 @@ export function capturingLogger(lines: string[] = []): LoggerService & {
 }
 
 export const HOUR = 3600 * 1000;
+
+/**
+ * A contest `c1` with one challenge `ch1`, written straight into the tables
+ * (for tests below the services: migrations and stores).
+ */
+export async function insertBareContest(knex: Knex): Promise<void> {
+  const now = new Date().toISOString();
+  await knex('contests').insert({
+    id: 'c1',
+    slug: 'c1',
+    name: 'C',
+    starts_at: now,
+    ends_at: now,
+    flag_secret: 'x',
+  });
+  await knex('contest_challenges').insert({
+    id: 'ch1',
+    contest_id: 'c1',
+    entity_ref: 'challenge:default/a',
+    name: 'a',
+    title: 'A',
+    category: 'web',
+    difficulty: 'easy',
+    type: 'static',
+    scoring: '{}',
+    flags: '[]',
+  });
+}

@@ -1,13 +1,7 @@
 import type { Knex } from 'knex';
 import { toIso } from '@flagstage/backend-node';
+import type { Announcement } from '@flagstage/plugin-contest-common';
 import type { AnnouncementRow, NewRow } from './rows';
-
-export type Announcement = {
-  id: number;
-  title: string;
-  body: string;
-  createdAt: string;
-};
 
 /** A contest's announcements. */
 export interface AnnouncementStore {

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { isUniqueViolation } from '@flagstage/backend-node';
+import { insertUnique } from './insertUnique';
 import type { ContestChallengeRow, ContestRow } from './rows';
 
 /** Contests and the challenges attached to them. */
@@ -61,14 +61,8 @@ export class DatabaseContestStore implements ContestStore {
     return rows.map(r => r.id);
   }
 
-  async insertContest(row: ContestRow) {
-    try {
-      await this.db('contests').insert(row);
-      return true;
-    } catch (e) {
-      if (isUniqueViolation(e)) return false;
-      throw e;
-    }
+  insertContest(row: ContestRow) {
+    return insertUnique(this.db, 'contests', row);
   }
 
   async updateContest(id: string, columns: Partial<ContestRow>) {

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
-import { isUniqueViolation, toIso } from '@flagstage/backend-node';
+import { insertUnique } from './insertUnique';
+import { toIso } from '@flagstage/backend-node';
 import type { HintUnlockRow } from './rows';
 
 /** A hint's cost as the scoreboard subtracts it. */
@@ -18,14 +19,8 @@ export interface HintStore {
 export class DatabaseHintStore implements HintStore {
   constructor(private readonly db: Knex) {}
 
-  async insertUnlock(row: HintUnlockRow) {
-    try {
-      await this.db('hint_unlocks').insert(row);
-      return true;
-    } catch (e) {
-      if (isUniqueViolation(e)) return false;
-      throw e;
-    }
+  insertUnlock(row: HintUnlockRow) {
+    return insertUnique(this.db, 'hint_unlocks', row);
   }
 
   async unlocks(teamId: string) {

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { createTestDatabase, type TestDatabase } from '@flagstage/test-utils';
-import { migratedKnex } from '../__testUtils__/fixtures';
+import { insertBareContest, migratedKnex } from '../__testUtils__/fixtures';
 import { SESSION_TTL_MS, SessionStore } from './SessionStore';
 
 describe('SessionStore', () => {
@@ -10,18 +10,10 @@ describe('SessionStore', () => {
   beforeAll(async () => {
     db = await createTestDatabase('sqlite');
     knex = await migratedKnex(db);
-    const now = new Date().toISOString();
-    await knex('contests').insert({
-      id: 'c',
-      slug: 'c',
-      name: 'c',
-      starts_at: now,
-      ends_at: now,
-      flag_secret: 's',
-    });
+    await insertBareContest(knex);
     await knex('contestants').insert({
       id: 'p1',
-      contest_id: 'c',
+      contest_id: 'c1',
       username: 'p',
       username_key: 'p',
       password_hash: 'x',

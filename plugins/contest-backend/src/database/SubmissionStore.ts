@@ -1,6 +1,12 @@
 import type { Knex } from 'knex';
-import { isUniqueViolation, toBool, toIso } from '@flagstage/backend-node';
-import type { ScoreboardSolve } from '@flagstage/plugin-contest-common';
+import { insertUnique } from './insertUnique';
+import { toBool, toIso } from '@flagstage/backend-node';
+import type {
+  AdminSubmission,
+  ChallengeContestStats,
+  FlagIncident,
+  ScoreboardSolve,
+} from '@flagstage/plugin-contest-common';
 import type {
   ContestRow,
   FlagIncidentRow,
@@ -16,29 +22,8 @@ export type Submitter = {
   teamBanned: boolean;
 };
 
-export type FeedItem = {
-  id: number;
-  team: string;
-  challenge: string;
-  contestantId: string;
-  outcome: SubmissionRow['outcome'];
-  at: string;
-};
-
-export type IncidentItem = {
-  id: number;
-  submittingTeam: string;
-  ownerTeam: string;
-  challenge: string;
-  contestantId: string;
-  at: string;
-};
-
-export type ChallengeCounts = {
-  solves: number;
-  attempts: number;
-  firstBlood: { team: string; at: string } | null;
-};
+/** One contest's figures for a challenge (without the contest and its visibility). */
+export type ChallengeCounts = Omit<ChallengeContestStats, 'contest' | 'hidden'>;
 
 /** Submissions, solves, the rate-limit counters and shared-flag incidents. */
 export interface SubmissionStore {
@@ -60,9 +45,13 @@ export interface SubmissionStore {
   insertSubmission(row: NewRow<SubmissionRow>): Promise<void>;
   insertIncident(row: NewRow<FlagIncidentRow>): Promise<void>;
   /** Newest first, ids above `afterId`, at most `limit` (capped at 500). */
-  feed(contestId: string, afterId: number, limit: number): Promise<FeedItem[]>;
+  feed(
+    contestId: string,
+    afterId: number,
+    limit: number,
+  ): Promise<AdminSubmission[]>;
   /** The newest 500 shared-flag incidents. */
-  incidents(contestId: string): Promise<IncidentItem[]>;
+  incidents(contestId: string): Promise<FlagIncident[]>;
   challengeCounts(challengeId: string): Promise<ChallengeCounts>;
   solvedChallengeIds(teamId: string): Promise<string[]>;
   /** A contest's solves with an id above `afterId`, by id. */
@@ -120,14 +109,8 @@ export class DatabaseSubmissionStore implements SubmissionStore {
     return Number(typeof row === 'object' ? row.count : row);
   }
 
-  async insertSolve(row: NewRow<SolveRow>) {
-    try {
-      await this.db('solves').insert(row);
-      return true;
-    } catch (e) {
-      if (isUniqueViolation(e)) return false;
-      throw e;
-    }
+  insertSolve(row: NewRow<SolveRow>) {
+    return insertUnique(this.db, 'solves', row);
   }
 
   async insertSubmission(row: NewRow<SubmissionRow>) {

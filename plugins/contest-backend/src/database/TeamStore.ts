@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { isUniqueViolation } from '@flagstage/backend-node';
+import { insertUnique } from './insertUnique';
 import type { ContestantRow, TeamRow } from './rows';
 
 export type JoinOutcome = 'joined' | 'full' | 'already_in_team';
@@ -53,16 +53,6 @@ export interface TeamStore {
 class JoinRefused extends Error {
   constructor(readonly outcome: JoinOutcome) {
     super(outcome);
-  }
-}
-
-async function insertUnique(db: Knex, table: string, row: object) {
-  try {
-    await db(table).insert(row);
-    return true;
-  } catch (e) {
-    if (isUniqueViolation(e)) return false;
-    throw e;
   }
 }
 

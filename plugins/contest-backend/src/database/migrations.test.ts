@@ -4,6 +4,7 @@ import {
   type TestDatabase,
 } from '@flagstage/test-utils';
 import { migrationsDirectory } from '@flagstage/backend-node';
+import { insertBareContest } from '../__testUtils__/fixtures';
 
 const migrationsDir = migrationsDirectory('@flagstage/plugin-contest-backend');
 
@@ -53,26 +54,7 @@ describe.each(testDatabaseEngines())('contest migrations on %s', engine => {
     const { knex } = db;
     await knex.migrate.latest({ directory: migrationsDir });
     const now = new Date().toISOString();
-    await knex('contests').insert({
-      id: 'c1',
-      slug: 'c1',
-      name: 'C',
-      starts_at: now,
-      ends_at: now,
-      flag_secret: 'x',
-    });
-    await knex('contest_challenges').insert({
-      id: 'ch1',
-      contest_id: 'c1',
-      entity_ref: 'challenge:default/a',
-      name: 'a',
-      title: 'A',
-      category: 'web',
-      difficulty: 'easy',
-      type: 'static',
-      scoring: '{}',
-      flags: '[]',
-    });
+    await insertBareContest(knex);
     await knex('teams').insert({
       id: 't1',
       contest_id: 'c1',

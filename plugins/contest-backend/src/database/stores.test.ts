@@ -4,11 +4,11 @@ import {
   testDatabaseEngines,
   type TestDatabase,
 } from '@flagstage/test-utils';
-import { migratedKnex } from '../__testUtils__/fixtures';
+import { insertBareContest, migratedKnex } from '../__testUtils__/fixtures';
 import { DatabaseContestStore } from './ContestStore';
 import { DatabaseSubmissionStore } from './SubmissionStore';
 import { DatabaseTeamStore } from './TeamStore';
-import type { ContestRow, TeamRow } from './rows';
+import type { TeamRow } from './rows';
 
 const now = new Date('2026-11-22T12:00:00Z').toISOString();
 
@@ -26,27 +26,7 @@ describe.each(testDatabaseEngines())('contest stores on %s', engine => {
     teams = new DatabaseTeamStore(knex);
     contests = new DatabaseContestStore(knex);
     submissions = new DatabaseSubmissionStore(knex);
-    const contest = {
-      id: 'c1',
-      slug: 'c1',
-      name: 'C',
-      starts_at: now,
-      ends_at: now,
-      flag_secret: 's',
-    } as ContestRow;
-    await contests.insertContest(contest);
-    await knex('contest_challenges').insert({
-      id: 'ch1',
-      contest_id: 'c1',
-      entity_ref: 'challenge:default/a',
-      name: 'a',
-      title: 'A',
-      category: 'web',
-      difficulty: 'easy',
-      type: 'static',
-      scoring: '{}',
-      flags: '[]',
-    });
+    await insertBareContest(knex);
   }, 30_000);
   afterAll(async () => {
     if (knex !== db?.knex) await knex?.destroy();
@@ -65,6 +45,13 @@ describe.each(testDatabaseEngines())('contest stores on %s', engine => {
     ban_reason: null,
     created_at: now,
   });
+  const solve = {
+    contest_id: 'c1',
+    challenge_id: 'ch1',
+    team_id: 't1',
+    contestant_id: 'p1',
+    solved_at: now,
+  };
   const contestant = (id: string) => ({
     id,
     contest_id: 'c1',
@@ -95,15 +82,7 @@ describe.each(testDatabaseEngines())('contest stores on %s', engine => {
     expect(await teams.leave('p1')).toBe('left');
     expect((await teams.team('t1'))?.member_count).toBe(0);
     expect(await teams.join('p1', 't1', 1)).toBe('joined');
-    expect(
-      await submissions.insertSolve({
-        contest_id: 'c1',
-        challenge_id: 'ch1',
-        team_id: 't1',
-        contestant_id: 'p1',
-        solved_at: now,
-      }),
-    ).toBe(true);
+    expect(await submissions.insertSolve(solve)).toBe(true);
     expect(await teams.leave('p1')).toBe('has_solves');
   });
 
@@ -129,14 +108,6 @@ describe.each(testDatabaseEngines())('contest stores on %s', engine => {
       Array.from({ length: 20 }, (_, i) => i + 1),
     );
     expect(await submissions.countUp('t1', 'ch1', 8)).toBe(1);
-    expect(
-      await submissions.insertSolve({
-        contest_id: 'c1',
-        challenge_id: 'ch1',
-        team_id: 't1',
-        contestant_id: 'p1',
-        solved_at: now,
-      }),
-    ).toBe(false);
+    expect(await submissions.insertSolve(solve)).toBe(false);
   });
 });

@@ -1,37 +1,22 @@
 import type { Entity } from '@backstage/catalog-model';
 import type { ChallengeScoring } from '@flagstage/plugin-challenge-common';
 import type {
+  AdminSubmission,
+  Announcement,
+  ChallengeContestStats,
   Contest,
-  ContestScoringDefaults,
+  ContestCreateRequest,
+  FlagIncident,
+  NewAnnouncement,
 } from '@flagstage/plugin-contest-common';
-import type { Announcement } from '../../database/AnnouncementStore';
-import type {
-  ChallengeCounts,
-  FeedItem,
-  IncidentItem,
-} from '../../database/SubmissionStore';
 import type {
   ContestChallengeRow,
   ContestRow,
   TeamRow,
 } from '../../database/rows';
 
-export type { Announcement, FeedItem, IncidentItem };
-
-export type ContestInput = {
-  slug: string;
-  name: string;
-  startsAt: string;
-  endsAt: string;
-  freezeAt?: string | null;
-  divisions?: string[];
-  teamSizeLimit?: number;
-  registration?: 'open' | 'closed' | 'invite';
-  registrationCode?: string | null;
-  submissionRatePerMinute?: number;
-  maxAttempts?: number | null;
-  scoringDefaults?: ContestScoringDefaults;
-};
+/** A new contest as `POST /admin/contests` takes it. */
+export type ContestInput = ContestCreateRequest;
 
 /** What admins see of a contest: everything but secrets (the shared `Contest` type). */
 export type ContestView = Contest;
@@ -40,12 +25,6 @@ export type ContestView = Contest;
 export type EntityLoader = (entityRef: string) => Promise<Entity | undefined>;
 
 export type AttachOptions = { hidden?: boolean; releaseAt?: string | null };
-
-/** One contest's figures for a catalog challenge. */
-export type ChallengeStats = ChallengeCounts & {
-  contest: string;
-  hidden: boolean;
-};
 
 /** Reading contests, their challenges and announcements (what every router needs). */
 export interface ContestReader {
@@ -118,13 +97,13 @@ export interface ContestAdminService extends ContestReader {
     contestId: string,
     title: string,
     body: string,
-  ): Promise<{ id: number; title: string; body: string }>;
+  ): Promise<NewAnnouncement>;
   submissionsFeed(
     contestId: string,
     afterId?: number,
     limit?: number,
-  ): Promise<FeedItem[]>;
-  incidents(contestId: string): Promise<IncidentItem[]>;
+  ): Promise<AdminSubmission[]>;
+  incidents(contestId: string): Promise<FlagIncident[]>;
   /** Solves, attempts and first blood of one catalog challenge across contests. */
-  challengeStats(entityRef: string): Promise<ChallengeStats[]>;
+  challengeStats(entityRef: string): Promise<ChallengeContestStats[]>;
 }

@@ -1,13 +1,9 @@
-import type { Scoreboard } from '@flagstage/plugin-contest-common';
+import type {
+  Scoreboard,
+  ScoreboardPage,
+} from '@flagstage/plugin-contest-common';
 
-/** One page of a scoreboard as the API returns it. */
-export type ScoreboardPage = Scoreboard & {
-  division: string | null;
-  page: number;
-  pageSize: number;
-  pages: number;
-  total: number;
-};
+export type { ScoreboardPage };
 
 /** Current value and counted solves of each challenge, by challenge id. */
 export type ChallengeValues = Map<string, { value: number; solves: number }>;
