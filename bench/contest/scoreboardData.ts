@@ -1,14 +1,10 @@
 /* The scoreboard benchmark's data: one contest with many teams, challenges (every scoring formula), skewed solves and hint unlocks, inserted in bulk. */
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
+import { SCORING_FUNCTIONS } from '@flagstage/plugin-challenge-common';
 
-const FORMULAS = [
-  'static',
-  'ctfd-linear',
-  'ctfd-log',
-  'rctf',
-  'gzctf',
-] as const;
+/** Every scoring formula, one challenge in five each. */
+const FORMULAS = SCORING_FUNCTIONS;
 
 /** Inserts the contest and ANALYZEs; returns its id and the rows the benchmark reuses. */
 export async function loadBenchContest(
