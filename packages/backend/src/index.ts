@@ -3,21 +3,15 @@
  * Embedded defaults (app-config.yaml) use SQLite and the in-memory cache;
  * app-config.production.yaml switches to PostgreSQL and Redis.
  */
-import fs from 'node:fs';
+// First: tracing must be running before Backstage and the plugins load.
+import { version } from './instrumentation';
 import { createBackend } from '@backstage/backend-defaults';
-import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import {
   flagstageRootHttpRouterServiceFactory,
   flagstageRootLoggerServiceFactory,
 } from '@flagstage/plugin-observability-node';
 import { embeddedGatewayPlugin } from './embeddedGateway';
 import { playFrontendPlugin } from './playFrontend';
-
-const version =
-  process.env.FLAGSTAGE_VERSION ??
-  JSON.parse(
-    fs.readFileSync(resolvePackagePath('backend', 'package.json'), 'utf8'),
-  ).version;
 
 const backend = createBackend();
 

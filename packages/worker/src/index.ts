@@ -5,19 +5,13 @@
  * contest and catalog plugins through discovery (see app-config.worker.yaml).
  * Scale it horizontally; each replica respects deploymentWorker.concurrency.
  */
-import fs from 'node:fs';
+// First: tracing must be running before Backstage and the plugins load.
+import { version } from './instrumentation';
 import { createBackend } from '@backstage/backend-defaults';
-import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import {
   flagstageRootHttpRouterServiceFactory,
   flagstageRootLoggerServiceFactory,
 } from '@flagstage/plugin-observability-node';
-
-const version =
-  process.env.FLAGSTAGE_VERSION ??
-  JSON.parse(
-    fs.readFileSync(resolvePackagePath('worker', 'package.json'), 'utf8'),
-  ).version;
 
 const backend = createBackend();
 // JSON logs with trace ids, HTTP metrics, /metrics, /healthz, /readyz, /health.

@@ -1,7 +1,7 @@
 import type { Request, RequestHandler } from 'express';
-import { continueTrace, runInTrace } from './traceContext';
+import { SpanStatusCode } from '@opentelemetry/api';
+import { extractTraceContext, runInSpan, startSpan } from './traceContext';
 import { flagstageMetrics } from './metrics';
-import { nowNs, recordSpan } from './otlp';
 
 /**
  * The route template of a request as Express matched it
@@ -29,13 +29,13 @@ export function httpObservability(service: string): RequestHandler {
   const requests = flagstageMetrics.httpRequests();
   const duration = flagstageMetrics.httpDuration();
   return (req, res, next) => {
-    const header = req.headers.traceparent;
-    const trace = continueTrace(
-      typeof header === 'string' ? header : undefined,
-    );
+    // The route is known once Express has matched it: the span is named then.
+    const { span, context } = startSpan(req.method, {
+      kind: 'server',
+      parent: extractTraceContext(req.headers),
+    });
     const started = process.hrtime.bigint();
-    const startNs = nowNs();
-    res.setHeader('x-trace-id', trace.traceId);
+    res.setHeader('x-trace-id', span.spanContext().traceId);
     res.once('finish', () => {
       const route = routeTemplate(req);
       const method = req.method;
@@ -44,21 +44,17 @@ export function httpObservability(service: string): RequestHandler {
         { service, route, method },
         Number(process.hrtime.bigint() - started) / 1e9,
       );
-      recordSpan({
-        trace,
-        parentSpanId: trace.parentSpanId,
-        name: `${method} ${route}`,
-        kind: 2,
-        startNs,
-        endNs: startNs + (process.hrtime.bigint() - started),
-        attributes: {
-          'http.request.method': method,
-          'http.route': route,
-          'http.response.status_code': res.statusCode,
-        },
-        error: res.statusCode >= 500,
+      span.updateName(`${method} ${route}`);
+      span.setAttributes({
+        'http.request.method': method,
+        'http.route': route,
+        'http.response.status_code': res.statusCode,
       });
+      span.setStatus({
+        code: res.statusCode >= 500 ? SpanStatusCode.ERROR : SpanStatusCode.OK,
+      });
+      span.end();
     });
-    runInTrace(trace, next);
+    runInSpan(context, next);
   };
 }

@@ -1,7 +1,8 @@
 /**
  * Flagstage observability for every backend process: Prometheus metrics
  * (one registry per process), JSON logs with trace ids and redaction, the
- * W3C trace context, and health endpoints.
+ * W3C trace context on OpenTelemetry (SDK start-up, OTLP export, carriers),
+ * and health endpoints.
  *
  * @packageDocumentation
  */
@@ -14,4 +15,4 @@ export * from './httpObservability';
 export * from './rootHttpRouter';
 export * from './health';
 export * from './serviceMeta';
-export * from './otlp';
+export * from './tracing';

@@ -4,12 +4,13 @@ import request from 'supertest';
 import Transport from 'winston-transport';
 import { WinstonLogger } from '@backstage/backend-defaults/rootLogger';
 import {
-  continueTrace,
   currentTrace,
   currentTraceparent,
+  extractTraceContext,
   formatTraceparent,
+  injectTraceContext,
   parseTraceparent,
-  runInTrace,
+  withSpan,
 } from './traceContext';
 import { REDACTED, redactFields } from './redact';
 import { flagstageLogFormat } from './logFormat';
@@ -41,25 +42,72 @@ describe('trace context', () => {
       '01-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331',
     ])
       expect(parseTraceparent(bad)).toBeUndefined();
-    const next = continueTrace(header);
+    expect(parseTraceparent(` ${header.toUpperCase()} `)?.traceId).toBe(
+      '0af7651916cd43dd8448eb211c80319c',
+    );
+    const next = withSpan('child', { parent: header }, () => currentTrace()!);
     expect(next.traceId).toBe('0af7651916cd43dd8448eb211c80319c');
     expect(next.spanId).toMatch(/^[0-9a-f]{16}$/);
     expect(next.spanId).not.toBe('b7ad6b7169203331');
-    expect(continueTrace('nonsense').traceId).toMatch(/^[0-9a-f]{32}$/);
+    const fresh = withSpan(
+      'root',
+      { parent: 'nonsense' },
+      () => currentTrace()!,
+    );
+    expect(fresh.traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(fresh.traceId).not.toBe(next.traceId);
     expect(formatTraceparent(next)).toMatch(
       /^00-0af7651916cd43dd8448eb211c80319c-[0-9a-f]{16}-01$/,
     );
   });
 
   it('follows async work and is absent outside', async () => {
-    const t = continueTrace();
     expect(currentTrace()).toBeUndefined();
     expect(currentTraceparent()).toBeUndefined();
-    await runInTrace(t, async () => {
+    let inside: ReturnType<typeof currentTrace>;
+    await withSpan('work', {}, async () => {
+      inside = currentTrace();
       await new Promise(r => setTimeout(r, 5));
-      expect(currentTrace()).toBe(t);
-      expect(parseTraceparent(currentTraceparent())?.traceId).toBe(t.traceId);
+      expect(currentTrace()).toEqual(inside);
+      expect(parseTraceparent(currentTraceparent())).toEqual({
+        traceId: inside!.traceId,
+        parentSpanId: inside!.spanId,
+        sampled: true,
+      });
     });
+    expect(inside?.traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(currentTrace()).toBeUndefined();
+  });
+
+  it('carries the context through message headers (AMQP, annotations)', () => {
+    const header = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    const headers: Record<string, unknown> = {};
+    injectTraceContext(headers, extractTraceContext({ traceparent: header }));
+    expect(headers).toEqual({ traceparent: header });
+    // amqplib may hand a header back as a Buffer.
+    const fromBuffer = withSpan(
+      'consume',
+      { parent: extractTraceContext({ traceparent: Buffer.from(header) }) },
+      () => currentTrace()!,
+    );
+    expect(fromBuffer.traceId).toBe('0af7651916cd43dd8448eb211c80319c');
+    expect(withSpan('x', {}, () => currentTraceparent())).toMatch(
+      /^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/,
+    );
+  });
+
+  it('ends the span and rethrows when the work fails', async () => {
+    await expect(
+      withSpan('fails', {}, async () => {
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect(() =>
+      withSpan('throws', {}, () => {
+        throw new Error('sync boom');
+      }),
+    ).toThrow('sync boom');
+    expect(currentTrace()).toBeUndefined();
   });
 });
 
@@ -74,8 +122,7 @@ describe('log lines', () => {
   it('are JSON with the fixed fields, the trace ids and the domain ids, secrets redacted by name', () => {
     const capture = new Capture();
     const log = logger(capture).child({ plugin: 'contest' });
-    const t = continueTrace();
-    runInTrace(t, () =>
+    const t = withSpan('log', {}, () => {
       log.info('Flag submitted', {
         contest: 'c1',
         team: 't1',
@@ -84,8 +131,9 @@ describe('log lines', () => {
         password: 'hunter2hunter2',
         nested: { sessionToken: 'abc', authorization: 'Bearer x', ok: 1 },
         headers: [{ cookie: 'fs_session=zzz' }],
-      }),
-    );
+      });
+      return currentTrace()!;
+    });
     const line = capture.lines[0];
     expect(line).toMatchObject({
       level: 'info',

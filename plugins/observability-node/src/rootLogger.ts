@@ -11,7 +11,7 @@ import {
 } from 'winston';
 import { flagstageLogFormat } from './logFormat';
 import { setServiceMeta } from './serviceMeta';
-import { OtlpSpanExporter, setSpanExporter } from './otlp';
+import { startTracing } from './tracing';
 
 /** Options of {@link flagstageRootLoggerServiceFactory}. @public */
 export type FlagstageRootLoggerOptions = {
@@ -54,20 +54,15 @@ export function flagstageRootLoggerServiceFactory(
           : flagstageLogFormat(options),
         transports: options.transports ?? [new winstonTransports.Console()],
       });
-      // Optional OTLP export of spans (HTTP requests, jobs), configured like
-      // any OpenTelemetry SDK or under observability.otlp.
-      const otlpEndpoint =
-        config.getOptionalString('observability.otlp.endpoint') ??
-        process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
-      if (otlpEndpoint) {
-        setSpanExporter(
-          new OtlpSpanExporter({
-            endpoint: otlpEndpoint,
-            service: options.service,
-            version: options.version,
-          }),
-        );
-      }
+      // Spans (HTTP requests, jobs, Backstage's own) go to an OpenTelemetry
+      // collector when one is configured, here or as any OpenTelemetry SDK is.
+      startTracing({
+        service: options.service,
+        version: options.version,
+        endpoint:
+          config.getOptionalString('observability.otlp.endpoint') ??
+          process.env.OTEL_EXPORTER_OTLP_ENDPOINT,
+      });
       const secrets = await createConfigSecretEnumerator({ logger });
       logger.addRedactions(secrets(config));
       config.subscribe?.(() => logger.addRedactions(secrets(config)));

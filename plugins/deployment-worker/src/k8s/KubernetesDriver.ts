@@ -6,6 +6,7 @@ import {
   type V1Namespace,
 } from '@kubernetes/client-node';
 import type { LoggerService } from '@backstage/backend-plugin-api';
+import { currentTraceparent } from '@flagstage/plugin-observability-node';
 import { InputError } from '@backstage/errors';
 import type {
   RuntimeDriver,
@@ -204,7 +205,8 @@ export class KubernetesDriver implements RuntimeDriver, ImageBuilder {
         memory: runtime.resources?.memory ?? this.options.defaults?.memory,
         harden: runtime.harden ?? false,
         gvisor: runtime.gvisor ?? false,
-        traceparent: request.traceparent,
+        // The job's consumer span, so the workflow continues the worker's trace.
+        traceparent: currentTraceparent() ?? request.traceparent,
         argoNamespace: this.argoNamespace,
       });
       await this.custom

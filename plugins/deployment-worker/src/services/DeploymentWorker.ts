@@ -1,10 +1,7 @@
 import path from 'node:path';
 import {
-  continueTrace,
   flagstageMetrics,
-  nowNs,
-  recordSpan,
-  runInTrace,
+  withSpan,
 } from '@flagstage/plugin-observability-node';
 import { fileURLToPath } from 'node:url';
 import type { LoggerService } from '@backstage/backend-plugin-api';
@@ -138,33 +135,21 @@ export class DeploymentWorker {
 
   /** Handles a job inside the trace of the request that caused it. */
   private handle(job: DeploymentJob, delivery: JobDelivery) {
-    const trace = continueTrace(job.traceparent);
-    const startNs = nowNs();
-    const started = process.hrtime.bigint();
-    let error = false;
-    return runInTrace(trace, () => this.handleInTrace(job, delivery))
-      .catch(e => {
-        error = true;
-        throw e;
-      })
-      .finally(() =>
-        recordSpan({
-          trace,
-          parentSpanId: trace.parentSpanId,
-          name: `deployment job ${job.action}`,
-          kind: 5,
-          startNs,
-          endNs: startNs + (process.hrtime.bigint() - started),
-          attributes: {
-            'flagstage.instance':
-              job.action === 'build' ? undefined : job.instanceId,
-            'flagstage.job.action': job.action,
-            'messaging.message.id': job.jobId,
-            'flagstage.delivery.attempt': delivery.attempt,
-          },
-          error,
-        }),
-      );
+    return withSpan(
+      `deployment job ${job.action}`,
+      {
+        kind: 'consumer',
+        parent: job.traceparent,
+        attributes: {
+          'flagstage.instance':
+            job.action === 'build' ? undefined : job.instanceId,
+          'flagstage.job.action': job.action,
+          'messaging.message.id': job.jobId,
+          'flagstage.delivery.attempt': delivery.attempt,
+        },
+      },
+      () => this.handleInTrace(job, delivery),
+    );
   }
 
   private async handleInTrace(job: DeploymentJob, delivery: JobDelivery) {
@@ -309,8 +294,10 @@ export class DeploymentWorker {
   }
 
   private deadLetter(job: DeploymentJob, reason: DeadLetterReason) {
-    return runInTrace(continueTrace(job.traceparent), () =>
-      this.deadLetterInTrace(job, reason),
+    return withSpan(
+      `deployment job ${job.action} dead-lettered`,
+      { kind: 'consumer', parent: job.traceparent },
+      () => this.deadLetterInTrace(job, reason),
     );
   }
 
