@@ -125,7 +125,8 @@ export function verifyGatewayToken(
     !timingSafeEqual(given, expected)
   )
     return { ok: false, reason: 'bad_signature' };
-  if (gatewayTokenClaimsProblem(payload)) return { ok: false, reason: 'bad_claims' };
+  if (gatewayTokenClaimsProblem(payload))
+    return { ok: false, reason: 'bad_claims' };
   const claims = payload as unknown as GatewayTokenPayload;
   if (claims.exp * 1000 <= now) return { ok: false, reason: 'expired' };
   return { ok: true, payload: claims };
