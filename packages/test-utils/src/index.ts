@@ -8,3 +8,4 @@ export * from './services';
 export * from './databases';
 export * from './amqp';
 export * from './cache';
+export * from './migrations';
