@@ -13,24 +13,13 @@ export interface Config {
     /** The Kubernetes driver, pod listener and reconciler (driver: kubernetes). */
     kubernetes?: {
       /**
-       * The API server. Unset: the kubeconfig at `kubeconfigPath`, else the
-       * worker's in-cluster service account (the default in production).
+       * The cluster, by its `name` in Backstage's `kubernetes` block
+       * (`kubernetes.clusterLocatorMethods[]` of `type: config`,
+       * `clusters[]`), where its URL, service account token and CA are
+       * declared once for every process. Unset: the worker's in-cluster
+       * service account (the default in production).
        */
-      cluster?: {
-        /** API server URL, e.g. https://kubernetes.default.svc */
-        url: string;
-        /**
-         * Bearer token of the worker's service account.
-         * @visibility secret
-         */
-        token?: string;
-        /** Base64 PEM of the cluster CA. */
-        caData?: string;
-        /** Skip TLS verification (tests against the simulator only). Default: false */
-        skipTLSVerify?: boolean;
-      };
-      /** A kubeconfig file to use instead of `cluster` or the service account. */
-      kubeconfigPath?: string;
+      cluster?: string;
       /** Namespace of the Argo Workflows and the flag Secrets. Default: argo */
       argoNamespace?: string;
       /** Start workflows in flight at once per worker: the concurrency budget. Default: 30 */

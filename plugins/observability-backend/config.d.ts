@@ -28,28 +28,19 @@ export interface Config {
     };
     /**
      * The Kubernetes API the log views read workflow and challenge pod logs
-     * from. Unset: the worker's cluster (`deploymentWorker.kubernetes`) when
-     * it uses the Kubernetes driver, otherwise those views answer 404. Set
-     * without `cluster` or `kubeconfigPath`: the in-cluster service account.
+     * from. Unset: the worker's cluster when it uses the Kubernetes driver,
+     * otherwise those views answer 404.
      */
     kubernetes?: {
-      /** The API server, given directly. */
-      cluster?: {
-        /** API server URL, e.g. https://10.0.0.1:6443 */
-        url: string;
-        /**
-         * Bearer token of a service account that may list pods and read
-         * `pods/log` in `argo` and the `fs-*` namespaces.
-         * @visibility secret
-         */
-        token?: string;
-        /** The API server's CA certificate (base64 PEM). */
-        caData?: string;
-        /** Skip TLS verification (tests and local clusters only). */
-        skipTLSVerify?: boolean;
-      };
-      /** A kubeconfig file to load instead (its current context). */
-      kubeconfigPath?: string;
+      /**
+       * The cluster, by its `name` in Backstage's `kubernetes` block
+       * (`kubernetes.clusterLocatorMethods[]` of `type: config`), whose
+       * service account may list pods and read `pods/log` in `argo` and the
+       * `fs-*` namespaces. Default: the worker's
+       * (`deploymentWorker.kubernetes.cluster`), else the in-cluster service
+       * account.
+       */
+      cluster?: string;
       /** Namespace of the Argo Workflows. Default: the worker's `argoNamespace`, else argo */
       argoNamespace?: string;
     };

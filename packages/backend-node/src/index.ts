@@ -7,3 +7,4 @@ export { parseInput } from './http/parseInput';
 export { isUniqueViolation } from './database/isUniqueViolation';
 export { toIso, toEpochMs, toBool, type DbTimestamp } from './database/dates';
 export { connectAndMigrate, migrationsDirectory } from './database/migrations';
+export { kubeConfigFrom } from './kubernetes/kubeConfigFrom';

@@ -98,15 +98,12 @@ describeWithServices(['redis'])(
                   ],
                 },
               },
+              kubernetes: sim.kubernetesConfig(),
               deploymentWorker: {
                 driver: 'kubernetes',
                 concurrency: 8,
                 kubernetes: {
-                  cluster: {
-                    url: sim.url,
-                    token: 'simulator-token',
-                    skipTLSVerify: true,
-                  },
+                  cluster: 'simulator',
                   maxRunningWorkflows: 30,
                   registry: 'registry.example/ctf',
                   deployDeadlineSeconds: 2,

@@ -141,6 +141,31 @@ export class KubeSimulator {
     return kc;
   }
 
+  /**
+   * Backstage's `kubernetes` config block declaring this simulator as the
+   * cluster `name` (any token is accepted), for app configs whose Flagstage
+   * processes name their cluster (`deploymentWorker.kubernetes.cluster`).
+   */
+  kubernetesConfig(name = 'simulator', token = 'simulator-token') {
+    return {
+      serviceLocatorMethod: { type: 'multiTenant' },
+      clusterLocatorMethods: [
+        {
+          type: 'config',
+          clusters: [
+            {
+              name,
+              url: this.url,
+              authProvider: 'serviceAccount',
+              serviceAccountToken: token,
+              skipTLSVerify: true,
+            },
+          ],
+        },
+      ],
+    };
+  }
+
   /** Ends every watch, stops the controllers and closes the server. */
   async close(): Promise<void> {
     this.controller.stop();

@@ -15,4 +15,3 @@ export {
 } from './amqp/AmqpJobQueue';
 export { createJobQueue, type JobQueueConfig } from './createJobQueue';
 export { jobQueueServiceRef } from './jobQueueServiceRef';
-export { kubeConfigFrom } from './kubeConfigFrom';

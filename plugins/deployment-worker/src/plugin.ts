@@ -3,10 +3,8 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import {
-  jobQueueServiceRef,
-  kubeConfigFrom,
-} from '@flagstage/plugin-deployment-node';
+import { kubeConfigFrom } from '@flagstage/backend-node';
+import { jobQueueServiceRef } from '@flagstage/plugin-deployment-node';
 import { flagstageMetrics } from '@flagstage/plugin-observability-node';
 import type { RuntimeDriver } from '@flagstage/plugin-deployment-common';
 import { LocalDriver } from './drivers/LocalDriver';
@@ -65,7 +63,11 @@ export const deploymentWorkerPlugin = createBackendPlugin({
           | undefined;
         if (driverName === 'kubernetes') {
           const k8s = settings?.getOptionalConfig('kubernetes');
-          const kubeConfig = kubeConfigFrom(k8s);
+          // The cluster is named here and declared once, in `kubernetes`.
+          const kubeConfig = kubeConfigFrom(
+            deps.config,
+            k8s?.getOptionalString('cluster'),
+          );
           const k8sDriver = new KubernetesDriver({
             kubeConfig,
             logger: deps.logger,

@@ -63,11 +63,10 @@ describe('observability plugin', () => {
         observabilityPlugin,
         mockServices.rootConfig.factory({
           data: {
+            kubernetes: sim.kubernetesConfig(),
             deploymentWorker: {
               driver: 'kubernetes',
-              kubernetes: {
-                cluster: { url: sim.url, skipTLSVerify: true, token: 't' },
-              },
+              kubernetes: { cluster: 'simulator' },
             },
           },
         }),

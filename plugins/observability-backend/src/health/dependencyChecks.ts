@@ -7,11 +7,13 @@ import type {
 import type { JobQueue } from '@flagstage/plugin-deployment-common';
 import type { HealthCheck } from '@flagstage/plugin-observability-node';
 import { VersionApi, type KubeConfig } from '@kubernetes/client-node';
-import { kubeConfigFrom } from '@flagstage/plugin-deployment-node';
+import { kubeConfigFrom } from '@flagstage/backend-node';
 
 /**
- * The API server this deployment talks to, from this plugin's or the
- * worker's config; undefined when the deployment uses no cluster.
+ * The API server this deployment talks to: the cluster named by
+ * `observability.kubernetes.cluster`, else the worker's
+ * (`deploymentWorker.kubernetes.cluster`), else the in-cluster service
+ * account; undefined when the deployment uses no cluster.
  */
 export function kubeConfigFromConfig(
   config: RootConfigService,
@@ -21,8 +23,9 @@ export function kubeConfigFromConfig(
     config.getOptionalString('deploymentWorker.driver') === 'kubernetes';
   if (!useKubernetes) return undefined;
   return kubeConfigFrom(
-    config.getOptionalConfig('observability.kubernetes') ??
-      config.getOptionalConfig('deploymentWorker.kubernetes'),
+    config,
+    config.getOptionalString('observability.kubernetes.cluster') ??
+      config.getOptionalString('deploymentWorker.kubernetes.cluster'),
   );
 }
 

@@ -181,11 +181,8 @@ describe('logs router: Kubernetes', () => {
   beforeAll(async () => {
     sim = await KubeSimulator.start({ podReadyDelayMs: 50 });
     backend = await startLogsTestBackend({
-      observability: {
-        kubernetes: {
-          cluster: { url: sim.url, skipTLSVerify: true, token: 'k8s-token' },
-        },
-      },
+      kubernetes: sim.kubernetesConfig('challenges', 'k8s-token'),
+      observability: { kubernetes: { cluster: 'challenges' } },
     });
   });
   afterAll(async () => {
