@@ -1,10 +1,7 @@
 import type { Entity } from '@backstage/catalog-model';
 import type { CatalogProcessorResult } from '@backstage/plugin-catalog-node';
 import { InputError } from '@backstage/errors';
-import {
-  ChallengeEntityProcessor,
-  KUBERNETES_LABEL_SELECTOR_ANNOTATION,
-} from './ChallengeEntityProcessor';
+import { ChallengeEntityProcessor } from './ChallengeEntityProcessor';
 
 const location = { type: 'file', target: '/tmp/catalog-info.yaml' };
 
@@ -68,7 +65,8 @@ describe('ChallengeEntityProcessor', () => {
     const out = await processor.preProcessEntity(input);
     expect(out.metadata.annotations).toEqual({
       'example.com/a': 'b',
-      [KUBERNETES_LABEL_SELECTOR_ANNOTATION]:
+      // KUBERNETES_LABEL_SELECTOR_QUERY_ANNOTATION, as the Kubernetes plugin reads it.
+      'backstage.io/kubernetes-label-selector':
         'flagstage.io/challenge=tcp-math-oracle',
     });
     expect(input.metadata.annotations).toEqual({ 'example.com/a': 'b' });

@@ -18,10 +18,8 @@ import {
   CHALLENGE_LABEL,
   isChallengeEntity,
 } from '@flagstage/plugin-challenge-common';
-
-/** Annotation read by the Kubernetes plugin to find a challenge's objects. */
-export const KUBERNETES_LABEL_SELECTOR_ANNOTATION =
-  'backstage.io/kubernetes-label-selector';
+// The annotation the Kubernetes plugin reads to find a challenge's objects.
+import { KUBERNETES_LABEL_SELECTOR_QUERY_ANNOTATION } from '@backstage/plugin-kubernetes-common';
 
 /**
  * Adds the Challenge kind (flagstage.io/v1alpha1) to the catalog: validates it,
@@ -51,8 +49,9 @@ export class ChallengeEntityProcessor implements CatalogProcessor {
     }
     const selector = `${CHALLENGE_LABEL}=${entity.metadata.name}`;
     if (
-      entity.metadata.annotations?.[KUBERNETES_LABEL_SELECTOR_ANNOTATION] ===
-      selector
+      entity.metadata.annotations?.[
+        KUBERNETES_LABEL_SELECTOR_QUERY_ANNOTATION
+      ] === selector
     ) {
       return entity;
     }
@@ -62,7 +61,7 @@ export class ChallengeEntityProcessor implements CatalogProcessor {
         ...entity.metadata,
         annotations: {
           ...entity.metadata.annotations,
-          [KUBERNETES_LABEL_SELECTOR_ANNOTATION]: selector,
+          [KUBERNETES_LABEL_SELECTOR_QUERY_ANNOTATION]: selector,
         },
       },
     };

@@ -4,7 +4,4 @@
  * @packageDocumentation
  */
 export { catalogModuleChallenges as default } from './module';
-export {
-  ChallengeEntityProcessor,
-  KUBERNETES_LABEL_SELECTOR_ANNOTATION,
-} from './ChallengeEntityProcessor';
+export { ChallengeEntityProcessor } from './ChallengeEntityProcessor';
