@@ -10,3 +10,4 @@ export * from './scoreboard';
 export * from './regexSafety';
 export * from './permissions';
 export * from './types';
+export * from './api';

@@ -11,25 +11,5 @@ export {
   challengeContestContent,
 } from './plugin';
 export { contestApiRef, ContestClient } from './api';
-export type {
-  AdminContestChallenge,
-  AdminSubmission,
-  AdminTeam,
-  Announcement,
-  AttachChallengeRequest,
-  ChallengeContestStats,
-  ChallengeVisibility,
-  ChallengeVisibilityResult,
-  ContestApi,
-  ContestCreateRequest,
-  ContestDetail,
-  ContestScoringDefaultsInput,
-  ContestUpdateRequest,
-  FlagIncident,
-  ScoreboardPage,
-  ScoreboardView,
-  SubmissionOutcome,
-  TeamBanRequest,
-  TeamBanResult,
-} from './api';
+export type { ContestApi } from './api';
 export { rootRouteRef, contestRouteRef } from './routes';

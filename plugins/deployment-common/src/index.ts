@@ -9,3 +9,4 @@ export * from './runtimeDriver';
 export * from './permissions';
 export * from './instanceView';
 export * from './builds';
+export * from './api';

@@ -11,14 +11,5 @@ export {
   instancesPage,
 } from './plugin';
 export { deploymentApiRef, DeploymentClient } from './api';
-export type {
-  BuildStatus,
-  BuildView,
-  DeploymentApi,
-  InstanceFilter,
-  InstanceOutputLine,
-  InstanceTransition,
-  InstanceView,
-  QueueSummary,
-} from './api';
+export type { DeploymentApi } from './api';
 export { instanceRouteRef, rootRouteRef } from './routes';

@@ -1,8 +1,12 @@
 import { act } from '@testing-library/react';
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { ResponseError } from '@backstage/errors';
-import type { Contest } from '@flagstage/plugin-contest-common';
-import type { AdminContestChallenge, AdminTeam, ContestApi } from '../api';
+import type {
+  AdminContestChallenge,
+  AdminTeam,
+  Contest,
+} from '@flagstage/plugin-contest-common';
+import type { ContestApi } from '../api';
 
 /** A minimal fetch Response carrying a JSON body (or none, for 204). */
 export function fakeResponse(status: number, body?: unknown) {

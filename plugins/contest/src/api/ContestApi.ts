@@ -1,5 +1,4 @@
 import { createApiRef } from '@backstage/frontend-plugin-api';
-import type { Contest } from '@flagstage/plugin-contest-common';
 import type {
   AdminSubmission,
   AdminTeam,
@@ -8,15 +7,17 @@ import type {
   ChallengeContestStats,
   ChallengeVisibility,
   ChallengeVisibilityResult,
+  Contest,
   ContestCreateRequest,
   ContestDetail,
   ContestUpdateRequest,
   FlagIncident,
+  NewAnnouncement,
   ScoreboardPage,
   ScoreboardView,
   TeamBanRequest,
   TeamBanResult,
-} from './types';
+} from '@flagstage/plugin-contest-common';
 
 /**
  * The contest backend's staff API (`/api/contest/admin`), as the portal uses
@@ -64,7 +65,7 @@ export interface ContestApi {
   postAnnouncement(
     slug: string,
     announcement: { title: string; body: string },
-  ): Promise<Announcement>;
+  ): Promise<NewAnnouncement>;
 
   /** Solves, attempts and first blood of a catalog challenge in every contest it is in. */
   getChallengeStats(entityRef: string): Promise<ChallengeContestStats[]>;

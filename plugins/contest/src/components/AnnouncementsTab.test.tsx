@@ -2,7 +2,8 @@ import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { mockApis } from '@backstage/frontend-test-utils';
-import { contestApiRef, type Announcement } from '../api';
+import type { Announcement } from '@flagstage/plugin-contest-common';
+import { contestApiRef } from '../api';
 import { fakeApi, renderSettled } from '../__testUtils__/fakes';
 import { AnnouncementsTab } from './AnnouncementsTab';
 

@@ -11,7 +11,11 @@ import { useApi } from '@backstage/frontend-plugin-api';
 import { usePermission } from '@backstage/plugin-permission-react';
 import { contestAnnouncePermission } from '@flagstage/plugin-contest-common';
 import { contestApiRef } from '../api';
-import { errorText, formatTime, usePolling } from './util';
+import {
+  errorText,
+  formatTime,
+  usePolledData,
+} from '@flagstage/plugin-flagstage-react';
 
 /** Post an announcement to contestants, and the ones posted so far. */
 export function AnnouncementsTab(props: { slug: string }) {
@@ -20,7 +24,7 @@ export function AnnouncementsTab(props: { slug: string }) {
   const { allowed: canAnnounce, loading: checking } = usePermission({
     permission: contestAnnouncePermission,
   });
-  const list = usePolling(() => api.listAnnouncements(slug), slug);
+  const list = usePolledData(() => api.listAnnouncements(slug), [api, slug]);
   const [title, setTitle] = useState('');
   const [body, setBody] = useState('');
   const [busy, setBusy] = useState(false);

@@ -12,7 +12,8 @@ import { useApi } from '@backstage/frontend-plugin-api';
 import { catalogApiRef } from '@backstage/plugin-catalog-react';
 import { CHALLENGE_KIND } from '@flagstage/plugin-challenge-common';
 import { contestApiRef } from '../api';
-import { errorText, fromLocalInput, usePolling } from './util';
+import { errorText, usePolledData } from '@flagstage/plugin-flagstage-react';
+import { fromLocalInput } from './util';
 
 type Option = {
   ref: string;
@@ -44,7 +45,7 @@ export function AttachChallengeForm(props: {
 }) {
   const api = useApi(contestApiRef);
   const catalogApi = useApi(catalogApiRef);
-  const catalog = usePolling(
+  const catalog = usePolledData(
     async () =>
       (
         await catalogApi.getEntities({
@@ -61,7 +62,7 @@ export function AttachChallengeForm(props: {
       ).items
         .map(toOption)
         .sort((a, b) => a.title.localeCompare(b.title)),
-    'catalog-challenges',
+    [catalogApi],
   );
   const attached = new Set(props.attached);
   const options = (catalog.value ?? []).filter(o => !attached.has(o.ref));

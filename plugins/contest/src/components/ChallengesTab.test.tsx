@@ -6,7 +6,8 @@ import { mockApis } from '@backstage/frontend-test-utils';
 import { catalogApiRef, entityRouteRef } from '@backstage/plugin-catalog-react';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import type { Entity } from '@backstage/catalog-model';
-import { contestApiRef, type AdminContestChallenge } from '../api';
+import type { AdminContestChallenge } from '@flagstage/plugin-contest-common';
+import { contestApiRef } from '../api';
 import {
   challenge,
   fakeApi,

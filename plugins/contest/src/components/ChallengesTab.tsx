@@ -20,10 +20,11 @@ import { useApi } from '@backstage/frontend-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import { usePermission } from '@backstage/plugin-permission-react';
 import { contestUpdatePermission } from '@flagstage/plugin-contest-common';
-import { contestApiRef, type AdminContestChallenge } from '../api';
+import type { AdminContestChallenge } from '@flagstage/plugin-contest-common';
+import { contestApiRef } from '../api';
 import { AttachChallengeForm } from './AttachChallengeForm';
 import { ReleaseTimeEditor } from './ReleaseTimeEditor';
-import { errorText } from './util';
+import { errorText } from '@flagstage/plugin-flagstage-react';
 
 /** Describes a challenge's scoring: function and its parameters. */
 function scoringText(c: AdminContestChallenge) {

@@ -19,14 +19,18 @@ import { ScoreboardTab } from './ScoreboardTab';
 import { SettingsTab } from './SettingsTab';
 import { SubmissionsTab } from './SubmissionsTab';
 import { TeamsTab } from './TeamsTab';
-import { errorText, formatTime, usePolling } from './util';
+import {
+  errorText,
+  formatTime,
+  usePolledData,
+} from '@flagstage/plugin-flagstage-react';
 
 /** One contest: its window, and a tab for each part of running it. */
 export function ContestDetailPage() {
   const { slug = '' } = useParams();
   const api = useApi(contestApiRef);
   const listLink = useRouteRef(rootRouteRef);
-  const detail = usePolling(() => api.getContest(slug), slug);
+  const detail = usePolledData(() => api.getContest(slug), [api, slug]);
 
   if (!detail.value) {
     if (detail.loading) return <Progress />;

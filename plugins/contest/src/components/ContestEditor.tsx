@@ -8,14 +8,13 @@ import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import type {
   Contest,
-  ContestRegistration,
-} from '@flagstage/plugin-contest-common';
-import type {
   ContestCreateRequest,
+  ContestRegistration,
   ContestScoringDefaultsInput,
   ContestUpdateRequest,
-} from '../api';
-import { errorText, fromLocalInput, toLocalInput } from './util';
+} from '@flagstage/plugin-contest-common';
+import { errorText } from '@flagstage/plugin-flagstage-react';
+import { fromLocalInput, toLocalInput } from './util';
 
 /** The form's fields, as typed. */
 type Values = {

@@ -13,11 +13,16 @@ import { Content, InfoCard, Link, Progress } from '@backstage/core-components';
 import { useApi, useRouteRef } from '@backstage/frontend-plugin-api';
 import { usePermission } from '@backstage/plugin-permission-react';
 import { contestCreatePermission } from '@flagstage/plugin-contest-common';
-import { contestApiRef, type ContestCreateRequest } from '../api';
+import type { ContestCreateRequest } from '@flagstage/plugin-contest-common';
+import { contestApiRef } from '../api';
 import { contestRouteRef } from '../routes';
 import { ContestEditor } from './ContestEditor';
 import { ContestPhaseChip } from './ContestPhaseChip';
-import { errorText, formatTime, usePolling } from './util';
+import {
+  errorText,
+  formatTime,
+  usePolledData,
+} from '@flagstage/plugin-flagstage-react';
 
 /** All contests, newest start first, and the form to create one. */
 export function ContestListPage() {
@@ -27,7 +32,7 @@ export function ContestListPage() {
   const { allowed: canCreate, loading: checking } = usePermission({
     permission: contestCreatePermission,
   });
-  const list = usePolling(() => api.listContests(), 'contests');
+  const list = usePolledData(() => api.listContests(), [api]);
   const [creating, setCreating] = useState(false);
 
   const create = async (request: ContestCreateRequest) => {

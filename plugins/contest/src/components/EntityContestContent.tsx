@@ -12,7 +12,12 @@ import { useApi, useRouteRef } from '@backstage/frontend-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { contestApiRef } from '../api';
 import { contestRouteRef } from '../routes';
-import { errorStatus, errorText, formatTime, usePolling } from './util';
+import {
+  errorStatus,
+  errorText,
+  formatTime,
+  usePolledData,
+} from '@flagstage/plugin-flagstage-react';
 
 /**
  * The Contest tab of a Challenge entity: in each contest it is in, its
@@ -23,7 +28,10 @@ export function EntityContestContent() {
   const entityRef = stringifyEntityRef(entity);
   const api = useApi(contestApiRef);
   const contestLink = useRouteRef(contestRouteRef);
-  const stats = usePolling(() => api.getChallengeStats(entityRef), entityRef);
+  const stats = usePolledData(
+    () => api.getChallengeStats(entityRef),
+    [api, entityRef],
+  );
 
   return (
     <InfoCard title="In contests">

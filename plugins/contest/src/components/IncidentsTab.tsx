@@ -10,7 +10,11 @@ import Alert from '@material-ui/lab/Alert';
 import { InfoCard, Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { contestApiRef } from '../api';
-import { errorText, formatTime, usePolling } from './util';
+import {
+  errorText,
+  formatTime,
+  usePolledData,
+} from '@flagstage/plugin-flagstage-react';
 
 /** How often incidents refresh. */
 const INCIDENTS_REFRESH_MS = 15000;
@@ -18,9 +22,9 @@ const INCIDENTS_REFRESH_MS = 15000;
 /** Shared dynamic flags: a team submitted the flag made for another team. */
 export function IncidentsTab(props: { slug: string }) {
   const api = useApi(contestApiRef);
-  const incidents = usePolling(
+  const incidents = usePolledData(
     () => api.listIncidents(props.slug),
-    props.slug,
+    [api, props.slug],
     INCIDENTS_REFRESH_MS,
   );
   return (

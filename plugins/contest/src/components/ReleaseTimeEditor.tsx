@@ -3,7 +3,8 @@ import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
-import { formatTime, fromLocalInput, toLocalInput } from './util';
+import { formatTime } from '@flagstage/plugin-flagstage-react';
+import { fromLocalInput, toLocalInput } from './util';
 
 /** A challenge's release time, editable in place; empty: with the contest. */
 export function ReleaseTimeEditor(props: {

@@ -1,6 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { contestApiRef, type ScoreboardPage } from '../api';
+import type { ScoreboardPage } from '@flagstage/plugin-contest-common';
+import { contestApiRef } from '../api';
 import { contest, fakeApi, renderSettled } from '../__testUtils__/fakes';
 import { ScoreboardTab } from './ScoreboardTab';
 

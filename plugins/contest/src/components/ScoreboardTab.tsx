@@ -15,9 +15,14 @@ import ToggleButton from '@material-ui/lab/ToggleButton';
 import ToggleButtonGroup from '@material-ui/lab/ToggleButtonGroup';
 import { InfoCard, Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
-import type { Contest } from '@flagstage/plugin-contest-common';
-import { contestApiRef, type ScoreboardView } from '../api';
-import { errorStatus, errorText, formatTime, usePolling } from './util';
+import type { Contest, ScoreboardView } from '@flagstage/plugin-contest-common';
+import { contestApiRef } from '../api';
+import {
+  errorStatus,
+  errorText,
+  formatTime,
+  usePolledData,
+} from '@flagstage/plugin-flagstage-react';
 
 /** How often the board refreshes. */
 const SCOREBOARD_REFRESH_MS = 10000;
@@ -32,14 +37,14 @@ export function ScoreboardTab(props: { contest: Contest }) {
   const [view, setView] = useState<ScoreboardView>('live');
   const [division, setDivision] = useState('');
   const [page, setPage] = useState(1);
-  const board = usePolling(
+  const board = usePolledData(
     () =>
       api.getScoreboard(contest.slug, {
         view,
         division: division || undefined,
         page,
       }),
-    [contest.slug, view, division, page].join('\n'),
+    [api, contest.slug, view, division, page],
     SCOREBOARD_REFRESH_MS,
   );
   const data = board.value;

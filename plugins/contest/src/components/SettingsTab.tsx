@@ -22,7 +22,7 @@ import {
 import { contestApiRef } from '../api';
 import { rootRouteRef } from '../routes';
 import { ContestEditor } from './ContestEditor';
-import { errorText } from './util';
+import { errorText } from '@flagstage/plugin-flagstage-react';
 
 /** The contest's settings, and deleting it. */
 export function SettingsTab(props: {

@@ -1,5 +1,6 @@
 import { screen, waitFor, within } from '@testing-library/react';
-import { contestApiRef, type AdminSubmission } from '../api';
+import type { AdminSubmission } from '@flagstage/plugin-contest-common';
+import { contestApiRef } from '../api';
 import { fakeApi, renderSettled } from '../__testUtils__/fakes';
 import { SubmissionsTab } from './SubmissionsTab';
 

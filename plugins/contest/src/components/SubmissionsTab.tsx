@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Table from '@material-ui/core/Table';
@@ -10,9 +10,14 @@ import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import { InfoCard, Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
-import { contestApiRef, type AdminSubmission } from '../api';
+import type { AdminSubmission } from '@flagstage/plugin-contest-common';
+import { contestApiRef } from '../api';
 import { OutcomeChip } from './OutcomeChip';
-import { errorText, formatTime } from './util';
+import {
+  errorText,
+  formatTime,
+  usePolledData,
+} from '@flagstage/plugin-flagstage-react';
 
 /** How often the feed asks for new submissions. */
 export const SUBMISSIONS_REFRESH_MS = 3000;
@@ -20,6 +25,13 @@ export const SUBMISSIONS_REFRESH_MS = 3000;
 const KEEP = 500;
 /** Most rows the backend returns per request. */
 const BACKEND_PAGE = 100;
+
+type Feed = {
+  slug: string;
+  lastId: number;
+  items: AdminSubmission[];
+  gap: boolean;
+};
 
 /**
  * Live feed of the contest's flag submissions, newest first: loads the latest
@@ -29,48 +41,35 @@ export function SubmissionsTab(props: { slug: string; refreshMs?: number }) {
   const { slug } = props;
   const refreshMs = props.refreshMs ?? SUBMISSIONS_REFRESH_MS;
   const api = useApi(contestApiRef);
-  const [items, setItems] = useState<AdminSubmission[]>();
-  const [error, setError] = useState<unknown>();
-  const [gap, setGap] = useState(false);
   const [paused, setPaused] = useState(false);
-  const [at, setAt] = useState<Date>();
-  const lastId = useRef(0);
-
-  useEffect(() => {
-    lastId.current = 0;
-    setItems(undefined);
-    setGap(false);
-  }, [slug]);
-
-  useEffect(() => {
-    if (paused) return undefined;
-    let cancelled = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const tick = async () => {
-      const after = lastId.current;
-      try {
-        const batch = (
-          await api.listSubmissions(slug, after || undefined)
-        ).filter(s => s.id > after);
-        if (cancelled) return;
-        if (after > 0 && batch.length >= BACKEND_PAGE) setGap(true);
-        if (batch.length > 0) {
-          lastId.current = Math.max(after, ...batch.map(s => s.id));
-        }
-        setItems(prev => [...batch, ...(prev ?? [])].slice(0, KEEP));
-        setError(undefined);
-        setAt(new Date());
-      } catch (e) {
-        if (!cancelled) setError(e);
-      }
-      if (!cancelled) timer = setTimeout(tick, refreshMs);
-    };
-    tick();
-    return () => {
-      cancelled = true;
-      if (timer) clearTimeout(timer);
-    };
-  }, [api, slug, paused, refreshMs]);
+  // The feed so far; a load adds the submissions after the newest seen.
+  const seen = useRef<Feed>();
+  const feed = usePolledData(
+    async (): Promise<Feed> => {
+      const prev =
+        seen.current?.slug === slug
+          ? seen.current
+          : { slug, lastId: 0, items: [], gap: false };
+      const after = prev.lastId;
+      const batch = (
+        await api.listSubmissions(slug, after || undefined)
+      ).filter(s => s.id > after);
+      seen.current = {
+        slug,
+        lastId: Math.max(after, ...batch.map(s => s.id)),
+        items: [...batch, ...prev.items].slice(0, KEEP),
+        gap: prev.gap || (after > 0 && batch.length >= BACKEND_PAGE),
+      };
+      return seen.current;
+    },
+    [api, slug],
+    paused ? undefined : refreshMs,
+  );
+  const current = feed.value?.slug === slug ? feed.value : undefined;
+  const items = current?.items;
+  const gap = current?.gap ?? false;
+  const error = feed.error;
+  const at = feed.at;
 
   const correct = items?.filter(s => s.outcome === 'correct').length ?? 0;
 
@@ -85,7 +84,14 @@ export function SubmissionsTab(props: { slug: string; refreshMs?: number }) {
             }`
       }
       action={
-        <Button size="small" onClick={() => setPaused(p => !p)}>
+        <Button
+          size="small"
+          onClick={() => {
+            // Resuming catches up at once, then polls again.
+            if (paused) feed.refresh();
+            setPaused(!paused);
+          }}
+        >
           {paused ? 'Resume' : 'Pause'}
         </Button>
       }

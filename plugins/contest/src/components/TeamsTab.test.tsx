@@ -2,7 +2,8 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { mockApis } from '@backstage/frontend-test-utils';
-import { contestApiRef, type AdminTeam } from '../api';
+import type { AdminTeam } from '@flagstage/plugin-contest-common';
+import { contestApiRef } from '../api';
 import {
   fakeApi,
   renderSettled,

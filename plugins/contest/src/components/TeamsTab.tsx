@@ -19,8 +19,9 @@ import { InfoCard, Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { usePermission } from '@backstage/plugin-permission-react';
 import { contestTeamBanPermission } from '@flagstage/plugin-contest-common';
-import { contestApiRef, type AdminTeam } from '../api';
-import { errorText, usePolling } from './util';
+import type { AdminTeam } from '@flagstage/plugin-contest-common';
+import { contestApiRef } from '../api';
+import { errorText, usePolledData } from '@flagstage/plugin-flagstage-react';
 
 /** How long typing pauses before the search runs. */
 const SEARCH_DEBOUNCE_MS = 300;
@@ -38,9 +39,9 @@ export function TeamsTab(props: { slug: string }) {
     const timer = setTimeout(() => setQuery(search.trim()), SEARCH_DEBOUNCE_MS);
     return () => clearTimeout(timer);
   }, [search]);
-  const teams = usePolling(
+  const teams = usePolledData(
     () => api.listTeams(slug, query || undefined),
-    `${slug}\n${query}`,
+    [api, slug, query],
   );
   const [banning, setBanning] = useState<AdminTeam>();
   const [reason, setReason] = useState('');

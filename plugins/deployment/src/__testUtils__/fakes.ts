@@ -1,7 +1,11 @@
 import { act } from '@testing-library/react';
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { ResponseError } from '@backstage/errors';
-import type { BuildView, DeploymentApi, InstanceView } from '../api';
+import type {
+  BuildView,
+  InstanceView,
+} from '@flagstage/plugin-deployment-common';
+import type { DeploymentApi } from '../api';
 
 /** A minimal fetch Response carrying a Backstage JSON error or a JSON body. */
 export function fakeResponse(status: number, body: unknown) {

@@ -1,59 +1,21 @@
 import { createApiRef } from '@backstage/frontend-plugin-api';
 import type {
-  BuildStatus,
   BuildView,
+  InstanceFilter,
+  InstanceOutputLine,
   InstancePage,
-  InstanceState,
+  InstanceTransition,
   InstanceView,
+  QueueSummary,
   WorkflowStatus,
 } from '@flagstage/plugin-deployment-common';
 
-export type {
-  BuildStatus,
-  BuildView,
-  InstancePage,
-  InstanceView,
-  WorkflowStatus,
-};
-
-/** One recorded state change. `from` is null for the first (→ REQUESTED). @public */
-export type InstanceTransition = {
-  from: InstanceState | null;
-  to: InstanceState;
-  reason: string | null;
-  actor: string | null;
-  at: string;
-};
-
-/** One captured line of an instance's output. @public */
-export type InstanceOutputLine = {
-  stream: 'stdout' | 'stderr' | 'driver';
-  line: string;
-  at: string;
-};
-
-/** Deploy queue depth and instance counts per state. @public */
-export type QueueSummary = {
-  /** Jobs waiting for the worker. */
-  ready: number;
-  /** Dead letters waiting. */
-  dead: number;
-  /** Instances per state; states without instances may be missing. */
-  instances: Partial<Record<InstanceState, number>>;
-};
-
-/** Filters of the instance list; empty values are left out. @public */
-export type InstanceFilter = {
-  contestId?: string;
-  teamId?: string;
-  challengeRef?: string;
-  states?: InstanceState[];
-  limit?: number;
-  /** `nextCursor` of the previous page. */
-  cursor?: string;
-};
-
-/** The deployment backend, as the portal uses it. @public */
+/**
+ * The deployment backend, as the portal uses it (the request and response
+ * types are in `@flagstage/plugin-deployment-common`).
+ *
+ * @public
+ */
 export interface DeploymentApi {
   listInstances(filter?: InstanceFilter): Promise<InstancePage>;
   getInstance(id: string): Promise<InstanceView>;

@@ -4,7 +4,8 @@ import type { Entity } from '@backstage/catalog-model';
 import { mockApis } from '@backstage/frontend-test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { deploymentApiRef, type BuildView } from '../api';
+import type { BuildView } from '@flagstage/plugin-deployment-common';
+import { deploymentApiRef } from '../api';
 import {
   build,
   fakeApi,

@@ -7,19 +7,27 @@ import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
-import Alert from '@material-ui/lab/Alert';
 import { InfoCard, Progress } from '@backstage/core-components';
 import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { usePermission } from '@backstage/plugin-permission-react';
-import { buildCreatePermission } from '@flagstage/plugin-deployment-common';
-import { deploymentApiRef, type BuildStatus, type BuildView } from '../api';
-import { BuildStatusChip } from './BuildStatusChip';
-import { BUILD_REFRESH_MS, errorText, formatTime, usePolling } from './util';
+import {
+  buildCreatePermission,
+  type BuildStatus,
+  type BuildView,
+} from '@flagstage/plugin-deployment-common';
+import { deploymentApiRef } from '../api';
+import { BuildStatusChip } from './StateChip';
+import { LoadError, OutcomeAlert, type ActionOutcome } from './StatusAlerts';
+import {
+  errorText,
+  formatTime,
+  usePolledData,
+} from '@flagstage/plugin-flagstage-react';
+import { BUILD_REFRESH_MS } from './util';
 
 /** What happened to the last Build image click. */
-type Outcome = { severity: 'success' | 'error'; text: string };
 
 /** A build the worker or the workflow is still on. */
 export function isActiveBuild(status: BuildStatus): boolean {
@@ -77,12 +85,12 @@ function Builds(props: { challengeRef: string; refreshMs: number }) {
     permission: buildCreatePermission,
   });
   const [busy, setBusy] = useState(false);
-  const [outcome, setOutcome] = useState<Outcome>();
+  const [outcome, setOutcome] = useState<ActionOutcome>();
 
   const [polling, setPolling] = useState(false);
-  const builds = usePolling(
+  const builds = usePolledData(
     () => api.listBuilds(challengeRef),
-    `builds:${challengeRef}`,
+    [api, challengeRef],
     polling ? refreshMs : undefined,
   );
   const items = builds.value?.items;
@@ -135,23 +143,8 @@ function Builds(props: { challengeRef: string; refreshMs: number }) {
           </Button>
         </span>
       </Box>
-      {outcome && (
-        <Box mb={1}>
-          <Alert
-            severity={outcome.severity}
-            onClose={() => setOutcome(undefined)}
-          >
-            {outcome.text}
-          </Alert>
-        </Box>
-      )}
-      {Boolean(builds.error) && (
-        <Box mb={1}>
-          <Alert severity="error">
-            Could not load the builds: {errorText(builds.error)}
-          </Alert>
-        </Box>
-      )}
+      <OutcomeAlert outcome={outcome} onClose={() => setOutcome(undefined)} />
+      <LoadError what="the builds" error={builds.error} />
       {builds.loading && !items && <Progress />}
       {items && items.length === 0 && (
         <Typography color="textSecondary">

@@ -11,12 +11,14 @@ import { usePermission } from '@backstage/plugin-permission-react';
 import {
   instanceExtendPermission,
   instanceStopPermission,
+  type InstanceView,
 } from '@flagstage/plugin-deployment-common';
-import { deploymentApiRef, type InstanceView } from '../api';
-import { canStopState, errorText, formatTime } from './util';
+import { deploymentApiRef } from '../api';
+import { errorText, formatTime } from '@flagstage/plugin-flagstage-react';
+import { canStopState } from './util';
 
 /** What happened to an action, for the page to show. */
-export type ActionOutcome = { severity: 'success' | 'error'; text: string };
+import type { ActionOutcome } from './StatusAlerts';
 
 /**
  * Stop (after confirmation) and Extend for one instance. Disabled without

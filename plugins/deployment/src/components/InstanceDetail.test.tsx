@@ -2,11 +2,11 @@ import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { mockApis } from '@backstage/frontend-test-utils';
-import {
-  deploymentApiRef,
-  type InstanceOutputLine,
-  type InstanceView,
-} from '../api';
+import type {
+  InstanceOutputLine,
+  InstanceView,
+} from '@flagstage/plugin-deployment-common';
+import { deploymentApiRef } from '../api';
 import { observabilityApiRef } from '@flagstage/plugin-observability-react';
 import { rootRouteRef } from '../routes';
 import {

@@ -8,7 +8,6 @@ import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
-import Alert from '@material-ui/lab/Alert';
 import { InfoCard, Link, Progress } from '@backstage/core-components';
 import { useApi, useApiHolder } from '@backstage/frontend-plugin-api';
 import {
@@ -16,27 +15,24 @@ import {
   observabilityApiRef,
 } from '@flagstage/plugin-observability-react';
 import {
-  isActiveState,
-  type InstanceState,
-} from '@flagstage/plugin-deployment-common';
-import {
-  deploymentApiRef,
   type InstanceOutputLine,
+  type InstanceState,
   type InstanceTransition,
   type InstanceView,
+  isActiveState,
   type WorkflowStatus,
-} from '../api';
+} from '@flagstage/plugin-deployment-common';
+import { deploymentApiRef } from '../api';
 import { useInstancesLink } from './links';
-import { InstanceActions, type ActionOutcome } from './InstanceActions';
+import { InstanceActions } from './InstanceActions';
+import { LoadError, OutcomeAlert, type ActionOutcome } from './StatusAlerts';
 import { StateChip } from './StateChip';
 import {
-  DETAIL_REFRESH_MS,
-  errorText,
   formatTime,
-  OUTPUT_TAIL,
   relativeTime,
-  usePolling,
-} from './util';
+  usePolledData,
+} from '@flagstage/plugin-flagstage-react';
+import { DETAIL_REFRESH_MS, OUTPUT_TAIL } from './util';
 
 function Fields(props: { instance: InstanceView }) {
   const i = props.instance;
@@ -227,9 +223,9 @@ export function InstanceDetail(props: { refreshMs?: number }) {
 
   // The instance itself polls while the last state seen is active.
   const [seen, setSeen] = useState<InstanceState>();
-  const instance = usePolling(
+  const instance = usePolledData(
     () => api.getInstance(id),
-    `instance:${id}`,
+    [api, id],
     !seen || isActiveState(seen) ? refreshMs : undefined,
   );
   const i = instance.value;
@@ -238,21 +234,21 @@ export function InstanceDetail(props: { refreshMs?: number }) {
   const active = !state || isActiveState(state);
   // A state change reloads the timeline and output at once, so their last
   // entries are there even after polling stops in a final state.
-  const transitions = usePolling(
+  const transitions = usePolledData(
     () => api.getTransitions(id),
-    `transitions:${id}:${state}`,
+    [api, id, state],
     active ? refreshMs : undefined,
   );
-  const output = usePolling(
+  const output = usePolledData(
     () => api.getOutput(id, OUTPUT_TAIL),
-    `output:${id}:${state}`,
+    [api, id, state],
     active ? refreshMs : undefined,
   );
 
   // The Kubernetes driver's start workflow; absent with the local driver.
-  const workflow = usePolling(
+  const workflow = usePolledData(
     () => api.getWorkflow(id),
-    `workflow:${id}:${state}`,
+    [api, id, state],
     active ? refreshMs : undefined,
   );
   const wf = workflow.value?.workflow;
@@ -264,13 +260,7 @@ export function InstanceDetail(props: { refreshMs?: number }) {
         <Link to={backLink}>← All instances</Link>
       </Box>
       {instance.loading && !i && <Progress />}
-      {Boolean(instance.error) && (
-        <Box mb={2}>
-          <Alert severity="error">
-            Could not load instance {id}: {errorText(instance.error)}
-          </Alert>
-        </Box>
-      )}
+      <LoadError what={`instance ${id}`} error={instance.error} mb={2} />
       {i && (
         <Grid container spacing={3}>
           <Grid item xs={12}>
@@ -294,16 +284,10 @@ export function InstanceDetail(props: { refreshMs?: number }) {
                   }}
                 />
               </Box>
-              {outcome && (
-                <Box mb={1}>
-                  <Alert
-                    severity={outcome.severity}
-                    onClose={() => setOutcome(undefined)}
-                  >
-                    {outcome.text}
-                  </Alert>
-                </Box>
-              )}
+              <OutcomeAlert
+                outcome={outcome}
+                onClose={() => setOutcome(undefined)}
+              />
               <Fields instance={i} />
             </InfoCard>
           </Grid>
@@ -323,11 +307,7 @@ export function InstanceDetail(props: { refreshMs?: number }) {
           )}
           <Grid item xs={12}>
             <InfoCard title="Timeline">
-              {Boolean(transitions.error) && (
-                <Alert severity="error">
-                  Could not load the timeline: {errorText(transitions.error)}
-                </Alert>
-              )}
+              <LoadError what="the timeline" error={transitions.error} mb={0} />
               {transitions.value && (
                 <Timeline items={transitions.value.items} />
               )}
@@ -338,11 +318,7 @@ export function InstanceDetail(props: { refreshMs?: number }) {
               title="Output"
               subheader={`stdout, stderr and driver lines; the last ${OUTPUT_TAIL}`}
             >
-              {Boolean(output.error) && (
-                <Alert severity="error">
-                  Could not load the output: {errorText(output.error)}
-                </Alert>
-              )}
+              <LoadError what="the output" error={output.error} mb={0} />
               {output.value && <OutputLog items={output.value.items} />}
             </InfoCard>
           </Grid>

@@ -2,11 +2,11 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { mockApis } from '@backstage/frontend-test-utils';
-import {
-  deploymentApiRef,
-  type InstanceFilter,
-  type InstanceView,
-} from '../api';
+import type {
+  InstanceFilter,
+  InstanceView,
+} from '@flagstage/plugin-deployment-common';
+import { deploymentApiRef } from '../api';
 import { rootRouteRef } from '../routes';
 import {
   fakeApi,

@@ -12,26 +12,26 @@ import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
-import Alert from '@material-ui/lab/Alert';
 import { InfoCard, Link, Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import {
   INSTANCE_STATES,
-  isActiveState,
+  type InstanceFilter,
   type InstanceState,
+  isActiveState,
 } from '@flagstage/plugin-deployment-common';
-import { deploymentApiRef, type InstanceFilter } from '../api';
+import { deploymentApiRef } from '../api';
 import { useInstanceLink } from './links';
-import { InstanceActions, type ActionOutcome } from './InstanceActions';
+import { InstanceActions } from './InstanceActions';
+import { LoadError, OutcomeAlert, type ActionOutcome } from './StatusAlerts';
 import { QueueCards } from './QueueCards';
 import { StateChip } from './StateChip';
 import {
-  errorText,
   formatTime,
-  LIST_REFRESH_MS,
   relativeTime,
-  usePolling,
-} from './util';
+  usePolledData,
+} from '@flagstage/plugin-flagstage-react';
+import { LIST_REFRESH_MS } from './util';
 
 /** Most instances listed at once (newest first). */
 export const LIST_LIMIT = 200;
@@ -107,9 +107,9 @@ export function InstancesOverview(props: { refreshMs?: number }) {
     states: filter.states,
     limit: LIST_LIMIT,
   };
-  const list = usePolling(
+  const list = usePolledData(
     () => api.listInstances(query),
-    JSON.stringify(query),
+    [api, JSON.stringify(query)],
     props.refreshMs ?? LIST_REFRESH_MS,
   );
   const items = list.value?.items;
@@ -185,24 +185,9 @@ export function InstancesOverview(props: { refreshMs?: number }) {
             ))}
           </TextField>
         </Box>
-        {outcome && (
-          <Box mb={1}>
-            <Alert
-              severity={outcome.severity}
-              onClose={() => setOutcome(undefined)}
-            >
-              {outcome.text}
-            </Alert>
-          </Box>
-        )}
+        <OutcomeAlert outcome={outcome} onClose={() => setOutcome(undefined)} />
         {list.loading && !items && <Progress />}
-        {Boolean(list.error) && (
-          <Box mb={1}>
-            <Alert severity="error">
-              Could not load instances: {errorText(list.error)}
-            </Alert>
-          </Box>
-        )}
+        <LoadError what="instances" error={list.error} />
         {items && items.length === 0 && (
           <Typography color="textSecondary">
             No instances{filtered ? ' match' : ''}.

@@ -1,14 +1,15 @@
 import Box from '@material-ui/core/Box';
 import Paper from '@material-ui/core/Paper';
 import Typography from '@material-ui/core/Typography';
-import Alert from '@material-ui/lab/Alert';
 import { useApi } from '@backstage/frontend-plugin-api';
 import {
   INSTANCE_STATES,
   type InstanceState,
 } from '@flagstage/plugin-deployment-common';
 import { deploymentApiRef } from '../api';
-import { errorText, LIST_REFRESH_MS, usePolling } from './util';
+import { usePolledData } from '@flagstage/plugin-flagstage-react';
+import { LoadError } from './StatusAlerts';
+import { LIST_REFRESH_MS } from './util';
 
 function Card(props: {
   label: string;
@@ -59,9 +60,9 @@ export function QueueCards(props: {
   onSelectState?: (state: InstanceState) => void;
 }) {
   const api = useApi(deploymentApiRef);
-  const queue = usePolling(
+  const queue = usePolledData(
     () => api.getQueue(),
-    'queue',
+    [api],
     props.refreshMs ?? LIST_REFRESH_MS,
   );
   const data = queue.value;
@@ -69,13 +70,7 @@ export function QueueCards(props: {
 
   return (
     <Box>
-      {Boolean(queue.error) && (
-        <Box mb={1}>
-          <Alert severity="error">
-            Could not load the queue: {errorText(queue.error)}
-          </Alert>
-        </Box>
-      )}
+      <LoadError what="the queue" error={queue.error} />
       <Box display="flex" flexWrap="wrap" style={{ gap: 8 }}>
         {INSTANCE_STATES.map(s => (
           <Card

@@ -1,7 +1,10 @@
 import Chip from '@material-ui/core/Chip';
-import type { InstanceState } from '@flagstage/plugin-deployment-common';
+import type {
+  BuildStatus,
+  InstanceState,
+} from '@flagstage/plugin-deployment-common';
 
-const COLORS: Record<InstanceState, string> = {
+const STATE_COLORS: Record<InstanceState, string> = {
   REQUESTED: '#607d8b',
   QUEUED: '#5c6bc0',
   DEPLOYING: '#1e88e5',
@@ -12,14 +15,43 @@ const COLORS: Record<InstanceState, string> = {
   EXPIRED: '#8d6e63',
 };
 
-/** An instance state as a coloured chip. */
-export function StateChip(props: { state: InstanceState }) {
+// A build in progress is blue like DEPLOYING; done, green like RUNNING.
+const BUILD_COLORS: Record<BuildStatus, string> = {
+  QUEUED: STATE_COLORS.QUEUED,
+  RUNNING: STATE_COLORS.DEPLOYING,
+  SUCCEEDED: STATE_COLORS.RUNNING,
+  FAILED: STATE_COLORS.FAILED,
+};
+
+function StatusChip(props: { label: string; color: string; testId: string }) {
   return (
     <Chip
       size="small"
+      label={props.label}
+      data-testid={props.testId}
+      style={{ backgroundColor: props.color, color: '#fff' }}
+    />
+  );
+}
+
+/** An instance state as a coloured chip. */
+export function StateChip(props: { state: InstanceState }) {
+  return (
+    <StatusChip
       label={props.state}
-      data-testid="instance-state"
-      style={{ backgroundColor: COLORS[props.state], color: '#fff' }}
+      color={STATE_COLORS[props.state]}
+      testId="instance-state"
+    />
+  );
+}
+
+/** A build status as a coloured chip (the colours of the instance states). */
+export function BuildStatusChip(props: { status: BuildStatus }) {
+  return (
+    <StatusChip
+      label={props.status}
+      color={BUILD_COLORS[props.status]}
+      testId="build-status"
     />
   );
 }

@@ -3,13 +3,13 @@ import type {
   ContestChallenge,
   ContestRegistration,
   ContestScoringDefaults,
-  Scoreboard,
-} from '@flagstage/plugin-contest-common';
+} from '../types';
 
 /*
- * Request and response shapes of the staff API (`/api/contest/admin`) that
- * `@flagstage/plugin-contest-common` does not define. Contests, challenges and
- * scoreboard entries are the common types.
+ * Request and response shapes of the staff API (`/api/contest/admin`):
+ * Backstage users behind the contest permissions. Contests, challenges and
+ * scoreboard entries are the common types; scoreboard pages and
+ * announcements are in ./publicApi (both APIs return them).
  */
 
 /** Scoring defaults as the API accepts them (no `function`). @public */
@@ -116,32 +116,8 @@ export type FlagIncident = {
   at: string;
 };
 
-/**
- * One page of a scoreboard (`?view=live|public&division=&page=`): the common
- * `Scoreboard` with its page coordinates.
- *
- * @public
- */
-export type ScoreboardPage = Scoreboard & {
-  /** null: all teams. */
-  division: string | null;
-  page: number;
-  pageSize: number;
-  pages: number;
-  total: number;
-};
-
 /** The admins' live board, or what contestants see (frozen after `freezeAt`). @public */
 export type ScoreboardView = 'live' | 'public';
-
-/** An announcement to the contestants. @public */
-export type Announcement = {
-  id: number;
-  title: string;
-  body: string;
-  /** Missing in the answer of a new announcement. */
-  createdAt?: string | null;
-};
 
 /** Solves, attempts and first blood of one catalog challenge in one contest. @public */
 export type ChallengeContestStats = {

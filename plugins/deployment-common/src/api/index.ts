@@ -1,0 +1,6 @@
+export * from './types';
+export * from './instanceLogs';
+export {
+  DeploymentApiClient,
+  type DeploymentApiClientOptions,
+} from './DeploymentApiClient';
