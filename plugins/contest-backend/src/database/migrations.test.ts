@@ -1,5 +1,6 @@
 import {
   createTestDatabase,
+  expectMigrationsUpAndDown,
   testDatabaseEngines,
   type TestDatabase,
 } from '@flagstage/test-utils';
@@ -30,24 +31,10 @@ describe.each(testDatabaseEngines())('contest migrations on %s', engine => {
   afterAll(() => db?.destroy());
 
   it('migrates up, down to nothing, and up again', async () => {
-    const { knex } = db;
-    await knex.migrate.latest({ directory: migrationsDir });
-    for (const table of TABLES) {
-      expect({ table, exists: await knex.schema.hasTable(table) }).toEqual({
-        table,
-        exists: true,
-      });
-    }
-    const [, pending] = await knex.migrate.list({ directory: migrationsDir });
-    expect(pending).toEqual([]);
-
-    await knex.migrate.rollback({ directory: migrationsDir }, true);
-    for (const table of TABLES) {
-      expect(await knex.schema.hasTable(table)).toBe(false);
-    }
-
-    await knex.migrate.latest({ directory: migrationsDir });
-    expect(await knex.schema.hasTable('solves')).toBe(true);
+    await expectMigrationsUpAndDown(db.knex, {
+      directory: migrationsDir,
+      tables: TABLES,
+    });
   });
 
   it('holds one solve per team and challenge by a unique constraint', async () => {

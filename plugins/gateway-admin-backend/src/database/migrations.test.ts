@@ -1,5 +1,6 @@
 import {
   createTestDatabase,
+  expectMigrationsUpAndDown,
   testDatabaseEngines,
   type TestDatabase,
 } from '@flagstage/test-utils';
@@ -23,29 +24,10 @@ describe.each(testDatabaseEngines())(
     afterAll(() => db?.destroy());
 
     it('migrates up, down to nothing, and up again', async () => {
-      const { knex } = db;
-      await knex.migrate.latest({ directory: migrationsDir });
-      for (const table of TABLES) {
-        expect({ table, exists: await knex.schema.hasTable(table) }).toEqual({
-          table,
-          exists: true,
-        });
-      }
-      const [, pending] = await knex.migrate.list({ directory: migrationsDir });
-      expect(pending).toEqual([]);
-
-      await knex.migrate.rollback({ directory: migrationsDir }, true);
-      for (const table of TABLES) {
-        expect({ table, exists: await knex.schema.hasTable(table) }).toEqual({
-          table,
-          exists: false,
-        });
-      }
-
-      await knex.migrate.latest({ directory: migrationsDir });
-      for (const table of TABLES) {
-        expect(await knex.schema.hasTable(table)).toBe(true);
-      }
+      await expectMigrationsUpAndDown(db.knex, {
+        directory: migrationsDir,
+        tables: TABLES,
+      });
     });
 
     it('holds one revocation per (scope, value) and one row per limits version', async () => {
