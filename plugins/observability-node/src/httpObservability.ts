@@ -1,6 +1,10 @@
 import type { Request, RequestHandler } from 'express';
 import { SpanStatusCode } from '@opentelemetry/api';
-import { extractTraceContext, runInSpan, startSpan } from './traceContext';
+import {
+  extractTraceContext,
+  runInTraceContext,
+  startSpan,
+} from './traceContext';
 import { flagstageMetrics } from './metrics';
 
 /**
@@ -55,6 +59,6 @@ export function httpObservability(service: string): RequestHandler {
       });
       span.end();
     });
-    runInSpan(context, next);
+    runInTraceContext(context, next);
   };
 }

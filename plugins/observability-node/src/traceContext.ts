@@ -172,8 +172,8 @@ export function startSpan(
   return { span, context: trace.setSpan(parent, span) };
 }
 
-/** Runs `fn` with `span` active (log lines inside carry its ids). @public */
-export function runInSpan<T>(ctx: Context, fn: () => T): T {
+/** Runs `fn` in a trace context, e.g. with a span active (log lines inside carry its ids). @public */
+export function runInTraceContext<T>(ctx: Context, fn: () => T): T {
   return context.with(ctx, fn);
 }
 
