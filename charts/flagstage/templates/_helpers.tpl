@@ -91,6 +91,10 @@ imagePullSecrets:
 {{/* Config of each Backstage process: the image's app-config.yaml and
 app-config.production.yaml, then this chart's overlay from the ConfigMap. */}}
 {{- define "flagstage.configArgs" -}}
+{{- /* The image's CMD with the overlay appended (args replace CMD; the node
+image's entrypoint would read a leading --config as a node flag). */ -}}
+- node
+- {{ .entry }}
 {{- range .files }}
 - --config
 - {{ . }}
