@@ -8,3 +8,4 @@ export { isUniqueViolation } from './database/isUniqueViolation';
 export { toIso, toEpochMs, toBool, type DbTimestamp } from './database/dates';
 export { connectAndMigrate, migrationsDirectory } from './database/migrations';
 export { kubeConfigFrom } from './kubernetes/kubeConfigFrom';
+export { redactUrl } from './text/redactUrl';

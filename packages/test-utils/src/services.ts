@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { redactUrl } from '@flagstage/backend-node';
 
 /** Services the integration tests talk to over real connections. @public */
 export type TestService = 'postgres' | 'redis' | 'rabbitmq';
@@ -92,17 +93,6 @@ export function describeWithServices(services: TestService[]): jest.Describe {
     `SKIPPING suite: ${message}. Start them as described in the README, or set FLAGSTAGE_TEST_*_URL.`,
   );
   return describe.skip;
-}
-
-/** A URL with any password removed, for messages. @public */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '(unparseable url)';
-  }
 }
 
 /** A short random id for names of per-suite databases, prefixes and queues. @public */

@@ -7,7 +7,8 @@ import type {
   RecoveringChannelModel,
 } from 'amqplib';
 import { QueueFullError } from '@flagstage/plugin-deployment-common';
-import { redactUrl, toError } from './jobMessages';
+import { redactUrl } from '@flagstage/backend-node';
+import { toError } from './jobMessages';
 
 /** The few logger methods the queue uses (a Backstage `LoggerService` fits). @public */
 export type JobQueueLogger = {

@@ -83,16 +83,6 @@ export function ignoreClosed(fn: () => void) {
   }
 }
 
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '(unparseable url)';
-  }
-}
-
 export function toError(err: unknown): Error {
   return err instanceof Error ? err : new Error(String(err));
 }
