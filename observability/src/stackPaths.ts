@@ -1,19 +1,13 @@
 import path from 'node:path';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 
-/**
- * Where the observability stack lives. The stack tests check repository files
- * (observability/ at the repo root), not the plugin's runtime behaviour; the
- * package sits at plugins/observability-backend, two levels below the root.
- */
-export const repoRoot = path.resolve(
-  resolvePackagePath('@flagstage/plugin-observability-backend'),
-  '..',
-  '..',
+/** observability/ (this package's root), whose files the stack tests check. */
+export const observabilityDir = resolvePackagePath(
+  '@flagstage/observability-stack',
 );
 
-/** observability/ at the repo root. */
-export const observabilityDir = path.join(repoRoot, 'observability');
+/** The repository root, one level up: promtool runs there, sources are read from there. */
+export const repoRoot = path.resolve(observabilityDir, '..');
 
 /** Paths inside observability/ used by the stack tests. */
 export const stackPaths = {

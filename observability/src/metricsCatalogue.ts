@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { repoRoot, stackPaths } from './stackPaths';
+import { observabilityDir, repoRoot, stackPaths } from './stackPaths';
 
 /** One row of observability/metrics.md. */
 export interface CatalogueEntry {
@@ -150,8 +150,9 @@ export function sourceRoots(root = repoRoot): string[] {
 
 /**
  * Catalogued Flagstage metrics whose name appears in no non-test source file
- * as a string literal ('name', "name" or `name`). This directory's own files
- * are left out, so the check cannot satisfy itself. Reports, does not throw:
+ * as a string literal ('name', "name" or `name`) under packages/<name>/src and
+ * plugins/<name>/src. This directory's own files are left out, so the check
+ * cannot satisfy itself. Reports, does not throw:
  * the test using it decides how strict to be.
  */
 export function metricsMissingFromCode(
@@ -162,13 +163,8 @@ export function metricsMissingFromCode(
 ): string[] {
   const catalogue = options.catalogue ?? readMetricsCatalogue();
   const roots = options.roots ?? sourceRoots();
-  const own = path.join(
-    repoRoot,
-    'plugins',
-    'observability-backend',
-    'src',
-    'stack',
-  );
+  // This package's own sources name every metric; they prove nothing.
+  const own = path.join(observabilityDir, 'src');
   const sources = roots
     .flatMap(sourceFiles)
     .filter(f => path.dirname(path.resolve(f)) !== own)
