@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { parseAllDocuments } from 'yaml';
 import type { Manifest } from '@flagstage/plugin-deployment-worker/src/k8s/__testUtils__/manifests';
 import {
   INSTANCE_LABELS,
@@ -166,6 +167,26 @@ describeWithHelm()('charts/flagstage', () => {
     expect(wrongNs.stderr).toContain('install this chart into the namespace flagstage');
     const hpa = helm(['template', 'flagstage', '.', '-n', 'flagstage', '-f', valuesFile({ gateway: { autoscaling: { enabled: true, minReplicas: 5, maxReplicas: 2 } } })]);
     expect(hpa.stderr).toContain('gateway.autoscaling.minReplicas (5) exceeds maxReplicas (2)');
+  });
+
+  it('the Kustomize post-render example applies its patch to the rendered chart', () => {
+    const kubectl = ['/usr/bin/kubectl', '/usr/local/bin/kubectl'].find(f => fs.existsSync(f));
+    if (!kubectl) {
+      if (process.env.CI) throw new Error('kubectl (with Kustomize) is needed for the post-render example');
+      return;
+    }
+    const r = helm(['template', 'flagstage', '.', '-n', 'flagstage', '--post-renderer', './examples/kustomize/post-render.sh']);
+    expect(r.status).toBe(0);
+    const docs = parseAllDocuments(r.stdout).map(d => d.toJSON()).filter(Boolean);
+    const gateway = docs.find(o => o.kind === 'Deployment' && o.metadata.name === 'flagstage-gateway');
+    expect(gateway.spec.template.spec.nodeSelector).toEqual({ 'node-role.example.org/edge': 'true' });
+    // Helm 3 hands hooks (the test Pod) to no post-renderer.
+    const rendered = docs.filter(o => !o.metadata.annotations?.['helm.sh/hook']);
+    expect(rendered.length).toBeGreaterThan(40);
+    expect(rendered.filter(o => o.metadata.labels?.['example.org/cost-centre'] !== 'ctf')).toEqual([]);
+    // Argo's own template syntax passes through Kustomize untouched.
+    const start = docs.find(o => o.kind === 'WorkflowTemplate' && o.metadata.name === 'start-challenge');
+    expect(JSON.stringify(start)).toContain('{{workflow.parameters.namespace}}');
   });
 
   it('packages with the observability files behind the symlink, and the Argo files are the worker tests\' files', () => {
