@@ -13,6 +13,14 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'es2020',
     sourcemap: false,
+    rollupOptions: {
+      // TanStack Query marks its modules "use client" (for React Server
+      // Components); meaningless in this client-only bundle.
+      onwarn(warning, warn) {
+        if (warning.code === 'MODULE_LEVEL_DIRECTIVE') return;
+        warn(warning);
+      },
+    },
   },
   server: {
     port: 3001,

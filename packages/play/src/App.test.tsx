@@ -1,4 +1,5 @@
-import { render, screen, within } from '@testing-library/react';
+import { screen, within } from '@testing-library/react';
+import { render } from './__testUtils__/render';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import {

@@ -1,18 +1,9 @@
-import {
-  useCallback,
-  useEffect,
-  useRef,
-  useState,
-  type ReactNode,
-} from 'react';
-import {
-  api,
-  messageOf,
-  type Challenge,
-  type Contest,
-  type Me,
-} from './lib/api';
-import { formatTime, useInterval } from './lib/hooks';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import type { PublicContest } from '@flagstage/plugin-contest-common';
+import { api, messageOf } from './lib/api';
+import { formatTime } from './lib/hooks';
+import { keys } from './lib/queries';
 import { href, navigate, useRoute } from './lib/router';
 import { Announcements } from './components/Announcements';
 import { AuthForm } from './components/AuthForm';
@@ -23,7 +14,7 @@ import { Scoreboard } from './components/Scoreboard';
 import { TeamPanel } from './components/TeamPanel';
 import { ThemeToggle } from './components/ThemeToggle';
 
-function preferredSlug(contests: Contest[]): string | undefined {
+function preferredSlug(contests: PublicContest[]): string | undefined {
   const fromQuery = new URLSearchParams(window.location.search).get('contest');
   const stored = window.localStorage?.getItem('flagstage-contest');
   for (const wanted of [fromQuery, stored, 'demo']) {
@@ -55,52 +46,52 @@ function NavLink(props: { to: string; route: string; children: ReactNode }) {
 /** The contestant app: account, team, board, challenge, scoreboard, announcements. */
 export function App() {
   const route = useRoute();
-  const [me, setMe] = useState<Me | null | undefined>(undefined);
-  const [contests, setContests] = useState<Contest[]>([]);
-  const [slug, setSlug] = useState<string | undefined>(undefined);
-  const [contest, setContest] = useState<Contest | null>(null);
-  const [challenges, setChallenges] = useState<Challenge[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const queryClient = useQueryClient();
+  const [picked, setPicked] = useState<string | undefined>(undefined);
+  const [logoutError, setLogoutError] = useState<string | null>(null);
   const mainRef = useRef<HTMLElement>(null);
   const firstRoute = useRef(true);
 
-  const loadMe = useCallback(async () => {
-    try {
-      const [who, list] = await Promise.all([api.me(), api.contests()]);
-      setContests(list);
-      setMe(who);
-      setSlug(who?.contest ?? preferredSlug(list));
-      setError(null);
-    } catch (e) {
-      setError(messageOf(e));
-      setMe(null);
-    }
-  }, []);
-  useEffect(() => {
-    loadMe();
-  }, [loadMe]);
+  // Who is signed in (null: nobody) and the contests there are.
+  const session = useQuery({
+    queryKey: keys.session,
+    queryFn: async () => {
+      const [me, contests] = await Promise.all([api.me(), api.contests()]);
+      return { me, contests };
+    },
+  });
+  const me = session.isError ? null : session.data?.me;
+  const contests = session.data?.contests ?? [];
+  const slug = session.data
+    ? session.data.me?.contest ?? picked ?? preferredSlug(contests)
+    : undefined;
+  const reloadSession = () =>
+    queryClient.invalidateQueries({ queryKey: keys.session });
 
   useEffect(() => {
-    if (!slug) return;
-    window.localStorage?.setItem('flagstage-contest', slug);
-    api.contest(slug).then(setContest, e => setError(messageOf(e)));
+    if (slug) window.localStorage?.setItem('flagstage-contest', slug);
   }, [slug]);
+  const contestQuery = useQuery({
+    queryKey: keys.contest(slug),
+    queryFn: () => api.contest(slug!),
+    enabled: Boolean(slug),
+  });
+  const contest = contestQuery.data ?? null;
 
-  const hasTeam = Boolean(me?.team);
-  const loadChallenges = useCallback(async () => {
-    if (!hasTeam) return;
-    try {
-      setChallenges(await api.challenges());
-    } catch (e) {
-      setError(messageOf(e));
-    }
-  }, [hasTeam]);
-  useEffect(() => {
-    setChallenges(null);
-    loadChallenges();
-  }, [loadChallenges]);
+  const teamId = me?.team?.id;
   const playing = route === '/' || route.startsWith('/challenges/');
-  useInterval(loadChallenges, hasTeam && playing ? 15000 : null);
+  const challengesQuery = useQuery({
+    queryKey: keys.challenges(teamId),
+    queryFn: api.challenges,
+    enabled: Boolean(teamId),
+    refetchInterval: playing ? 15000 : false,
+  });
+  const challenges = challengesQuery.data ?? null;
+  const reloadChallenges = () =>
+    queryClient.invalidateQueries({ queryKey: keys.challenges(teamId) });
+
+  const failed = session.error ?? contestQuery.error ?? challengesQuery.error;
+  const error = logoutError ?? (failed ? messageOf(failed) : null);
 
   useEffect(() => {
     if (firstRoute.current) {
@@ -111,13 +102,13 @@ export function App() {
   }, [route]);
 
   const logout = async () => {
+    setLogoutError(null);
     try {
       await api.logout();
     } catch (e) {
-      setError(messageOf(e));
+      setLogoutError(messageOf(e));
     }
-    setChallenges(null);
-    await loadMe();
+    await reloadSession();
     navigate('/');
   };
 
@@ -134,7 +125,7 @@ export function App() {
           {contests.length > 1 && (
             <label className="inline contest-pick">
               Contest{' '}
-              <select value={slug} onChange={e => setSlug(e.target.value)}>
+              <select value={slug} onChange={e => setPicked(e.target.value)}>
                 {contests.map(c => (
                   <option key={c.slug} value={c.slug}>
                     {c.name}
@@ -143,18 +134,20 @@ export function App() {
               </select>
             </label>
           )}
-          <AuthForm contest={contest} onSignedIn={loadMe} />
+          <AuthForm contest={contest} onSignedIn={reloadSession} />
         </>
       );
     } else if (!me.team || route === '/team') {
-      content = <TeamPanel me={me} contest={contest} onChanged={loadMe} />;
+      content = (
+        <TeamPanel me={me} contest={contest} onChanged={reloadSession} />
+      );
     } else if (route.startsWith('/challenges/')) {
       const name = decodeURIComponent(route.slice('/challenges/'.length));
       content = challenges ? (
         <ChallengeView
           challenge={challenges.find(c => c.name === name)}
           all={challenges}
-          onChanged={loadChallenges}
+          onChanged={reloadChallenges}
         />
       ) : (
         <p className="muted">Loading…</p>

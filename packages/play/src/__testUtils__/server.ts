@@ -1,11 +1,15 @@
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
-import type { Challenge, Contest, Me } from '../lib/api';
+import type {
+  ContestantMe,
+  PublicChallenge,
+  PublicContest,
+} from '@flagstage/plugin-contest-common';
 
 /** The contest public API base, as the app calls it (relative to jsdom's origin). */
 export const API = 'http://localhost/api/contest/public';
 
-export const contest: Contest = {
+export const contest: PublicContest = {
   slug: 'demo',
   name: 'Demo CTF',
   startsAt: '2020-01-01T00:00:00.000Z',
@@ -25,9 +29,16 @@ export const team = {
   banned: false,
 };
 
-export const me: Me = { id: 'c1', username: 'alice', contest: 'demo', team };
+export const me: ContestantMe = {
+  id: 'c1',
+  username: 'alice',
+  contest: 'demo',
+  team,
+};
 
-export function challenge(overrides: Partial<Challenge>): Challenge {
+export function challenge(
+  overrides: Partial<PublicChallenge>,
+): PublicChallenge {
   return {
     name: 'web-cookie-jar',
     title: 'Cookie Jar',

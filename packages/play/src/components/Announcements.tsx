@@ -1,25 +1,19 @@
-import { useCallback, useEffect, useState } from 'react';
-import { api, messageOf, type Announcement } from '../lib/api';
-import { formatTime, useInterval } from '../lib/hooks';
+import { useQuery } from '@tanstack/react-query';
+import { api, messageOf } from '../lib/api';
+import { formatTime } from '../lib/hooks';
+import { keys } from '../lib/queries';
 import { ErrorText } from './ErrorText';
 import { Markdown } from './Markdown';
 
 /** The contest's announcements, newest first. */
 export function Announcements({ slug }: { slug: string }) {
-  const [items, setItems] = useState<Announcement[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const load = useCallback(async () => {
-    try {
-      setItems(await api.announcements(slug));
-      setError(null);
-    } catch (e) {
-      setError(messageOf(e));
-    }
-  }, [slug]);
-  useEffect(() => {
-    load();
-  }, [load]);
-  useInterval(load, 30000);
+  const announcements = useQuery({
+    queryKey: keys.announcements(slug),
+    queryFn: () => api.announcements(slug),
+    refetchInterval: 30000,
+  });
+  const items = announcements.data;
+  const error = announcements.error ? messageOf(announcements.error) : null;
   return (
     <section aria-labelledby="announcements-title">
       <h1 id="announcements-title">Announcements</h1>

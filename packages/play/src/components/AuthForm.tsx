@@ -1,9 +1,13 @@
 import { useState, type FormEvent } from 'react';
-import { api, messageOf, type Contest } from '../lib/api';
+import type { PublicContest } from '@flagstage/plugin-contest-common';
+import { api, messageOf } from '../lib/api';
 import { ErrorText } from './ErrorText';
 
 /** Register or sign in to a contest. */
-export function AuthForm(props: { contest: Contest; onSignedIn: () => void }) {
+export function AuthForm(props: {
+  contest: PublicContest;
+  onSignedIn: () => void;
+}) {
   const { contest } = props;
   const [mode, setMode] = useState<'register' | 'login'>('register');
   const [username, setUsername] = useState('');

@@ -1,13 +1,13 @@
-import type { Challenge } from '../lib/api';
+import type { PublicChallenge } from '@flagstage/plugin-contest-common';
 import { href, navigate } from '../lib/router';
 import { LockIcon } from './LockIcon';
 
-function titleOf(name: string, all: Challenge[]) {
+function titleOf(name: string, all: PublicChallenge[]) {
   return all.find(c => c.name === name)?.title ?? name;
 }
 
 /** The challenge board: one section per category, cards with live points. */
-export function Board({ challenges }: { challenges: Challenge[] }) {
+export function Board({ challenges }: { challenges: PublicChallenge[] }) {
   const categories = [...new Set(challenges.map(c => c.category))].sort();
   const solved = challenges.filter(c => c.solved).length;
   return (

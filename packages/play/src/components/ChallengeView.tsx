@@ -1,4 +1,4 @@
-import type { Challenge } from '../lib/api';
+import type { PublicChallenge } from '@flagstage/plugin-contest-common';
 import { href, navigate } from '../lib/router';
 import { Hints } from './Hints';
 import { InstancePanel } from './InstancePanel';
@@ -8,8 +8,8 @@ import { LockIcon } from './LockIcon';
 
 /** One challenge: description, attachments, hints, instance, flag form. */
 export function ChallengeView(props: {
-  challenge: Challenge | undefined;
-  all: Challenge[];
+  challenge: PublicChallenge | undefined;
+  all: PublicChallenge[];
   onChanged: () => void;
 }) {
   const c = props.challenge;

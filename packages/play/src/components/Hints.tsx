@@ -1,12 +1,13 @@
 import { useState } from 'react';
-import { api, messageOf, type Hint } from '../lib/api';
+import type { PublicHint } from '@flagstage/plugin-contest-common';
+import { api, messageOf } from '../lib/api';
 import { ErrorText } from './ErrorText';
 import { Markdown } from './Markdown';
 
 /** Hints: unlocked ones shown; the others unlock after a confirmation naming the cost. */
 export function Hints(props: {
   challenge: string;
-  hints: Hint[];
+  hints: PublicHint[];
   onUnlocked: () => void;
 }) {
   const [asking, setAsking] = useState<number | null>(null);

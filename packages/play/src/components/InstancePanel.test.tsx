@@ -1,14 +1,15 @@
-import { render, screen } from '@testing-library/react';
+import { screen } from '@testing-library/react';
+import { render } from '../__testUtils__/render';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
-import type { Instance } from '../lib/api';
+import type { PublicInstance } from '@flagstage/plugin-contest-common';
 import { API, apiError, server, setupMockApi } from '../__testUtils__/server';
 import { InstancePanel } from './InstancePanel';
 
 setupMockApi();
 
 const expiresAt = new Date(Date.now() + 30 * 60_000).toISOString();
-const base = (over: Partial<Instance>): Instance => ({
+const base = (over: Partial<PublicInstance>): PublicInstance => ({
   id: 'i1',
   challenge: 'challenge:default/web-cookie-jar',
   state: 'REQUESTED',
@@ -23,8 +24,12 @@ const base = (over: Partial<Instance>): Instance => ({
 
 describe('InstancePanel', () => {
   it('starts an instance, follows its state without reload, shows the link, countdown and stops it', async () => {
-    const states: Instance['state'][] = ['QUEUED', 'DEPLOYING', 'RUNNING'];
-    let current: Instance | null = null;
+    const states: PublicInstance['state'][] = [
+      'QUEUED',
+      'DEPLOYING',
+      'RUNNING',
+    ];
+    let current: PublicInstance | null = null;
     server.use(
       http.get(`${API}/challenges/web-cookie-jar/instance`, () => {
         if (

@@ -1,6 +1,9 @@
-import { useCallback, useEffect, useState } from 'react';
-import { api, messageOf, type Instance, type InstanceState } from '../lib/api';
-import { formatDuration, formatTime, useInterval, useNow } from '../lib/hooks';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { PublicInstance } from '@flagstage/plugin-contest-common';
+import type { InstanceState } from '@flagstage/plugin-deployment-common';
+import { api, messageOf } from '../lib/api';
+import { formatDuration, formatTime, useNow } from '../lib/hooks';
+import { keys } from '../lib/queries';
 import { CopyButton } from './CopyButton';
 import { ErrorText } from './ErrorText';
 
@@ -12,7 +15,7 @@ const PENDING: InstanceState[] = [
 ];
 
 /** What to say when no instance is active (none yet, failed or expired). */
-function endedText(instance: Instance | null): string {
+function endedText(instance: PublicInstance | null): string {
   if (instance?.state === 'FAILED') {
     const why = instance.failureReason ? `: ${instance.failureReason}` : '';
     return `The last instance failed to start${why}. Start a new one.`;
@@ -39,47 +42,30 @@ const STATE_TEXT: Record<InstanceState, string> = {
  * expiry; how to reach it.
  */
 export function InstancePanel({ challenge }: { challenge: string }) {
-  const [instance, setInstance] = useState<Instance | null | undefined>(
-    undefined,
-  );
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const now = useNow();
-
-  const refresh = useCallback(async () => {
-    try {
-      setInstance(await api.instance(challenge));
-    } catch (e) {
-      setError(messageOf(e));
-    }
-  }, [challenge]);
-
-  useEffect(() => {
-    setInstance(undefined);
-    setError(null);
-    refresh();
-  }, [refresh]);
-
+  const queryClient = useQueryClient();
+  const key = keys.instance(challenge);
+  const query = useQuery({
+    queryKey: key,
+    queryFn: () => api.instance(challenge),
+    // Poll fast while the state moves, slowly while running (expiry, stop elsewhere).
+    refetchInterval: q => {
+      const state = q.state.data?.state;
+      if (state && PENDING.includes(state)) return 1500;
+      return state === 'RUNNING' ? 10000 : false;
+    },
+  });
+  const action = useMutation({
+    mutationFn: (run: () => Promise<PublicInstance>) => run(),
+    onSuccess: updated => queryClient.setQueryData(key, updated),
+    onError: () => query.refetch(),
+  });
+  const act = (run: () => Promise<PublicInstance>) => action.mutate(run);
+  const instance = query.data;
   const state = instance?.state;
-  const pending = state !== undefined && PENDING.includes(state);
-  // Poll fast while the state moves, slowly while running (expiry, stop elsewhere).
-  let pollMs: number | null = null;
-  if (pending) pollMs = 1500;
-  else if (state === 'RUNNING') pollMs = 10000;
-  useInterval(refresh, pollMs);
-
-  const act = async (action: () => Promise<Instance>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      setInstance(await action());
-    } catch (e) {
-      setError(messageOf(e));
-      refresh();
-    } finally {
-      setBusy(false);
-    }
-  };
+  const failed = action.error ?? query.error;
+  const error = failed ? messageOf(failed) : null;
+  const busy = action.isPending;
+  const now = useNow();
 
   const active =
     instance && !['STOPPED', 'FAILED', 'EXPIRED'].includes(instance.state);

@@ -1,4 +1,4 @@
-import type { ScoreSeries } from '../lib/api';
+import type { ScoreSeries } from '@flagstage/plugin-contest-common';
 
 const COLORS = [
   '#2f6fde',

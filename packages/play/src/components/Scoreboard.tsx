@@ -1,28 +1,28 @@
-import { useCallback, useEffect, useState } from 'react';
-import { api, messageOf, type Contest, type ScoreboardPage } from '../lib/api';
-import { formatTime, useInterval } from '../lib/hooks';
+import { useState } from 'react';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import type { PublicContest } from '@flagstage/plugin-contest-common';
+import { api, messageOf } from '../lib/api';
+import { formatTime } from '../lib/hooks';
+import { keys } from '../lib/queries';
 import { ErrorText } from './ErrorText';
 import { ScoreChart } from './ScoreChart';
 
 /** The public scoreboard: divisions, own row highlighted, chart, frozen banner. */
-export function Scoreboard(props: { contest: Contest; myTeamId?: string }) {
+export function Scoreboard(props: {
+  contest: PublicContest;
+  myTeamId?: string;
+}) {
   const { contest } = props;
   const [division, setDivision] = useState('');
-  const [board, setBoard] = useState<ScoreboardPage | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  const load = useCallback(async () => {
-    try {
-      setBoard(await api.scoreboard(contest.slug, division || undefined));
-      setError(null);
-    } catch (e) {
-      setError(messageOf(e));
-    }
-  }, [contest.slug, division]);
-  useEffect(() => {
-    load();
-  }, [load]);
-  useInterval(load, 10000);
+  const scoreboard = useQuery({
+    queryKey: keys.scoreboard(contest.slug, division),
+    queryFn: () => api.scoreboard(contest.slug, division || undefined),
+    refetchInterval: 10000,
+    // Another division keeps the board on screen until its own arrives.
+    placeholderData: keepPreviousData,
+  });
+  const board = scoreboard.data;
+  const error = scoreboard.error ? messageOf(scoreboard.error) : null;
 
   return (
     <section aria-labelledby="scoreboard-title">

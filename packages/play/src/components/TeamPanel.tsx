@@ -1,12 +1,16 @@
 import { useState, type FormEvent } from 'react';
-import { api, messageOf, type Contest, type Me } from '../lib/api';
+import type {
+  ContestantMe,
+  PublicContest,
+} from '@flagstage/plugin-contest-common';
+import { api, messageOf } from '../lib/api';
 import { CopyButton } from './CopyButton';
 import { ErrorText } from './ErrorText';
 
 /** Create or join a team; or, in a team, its invite code and leaving it. */
 export function TeamPanel(props: {
-  me: Me;
-  contest: Contest;
+  me: ContestantMe;
+  contest: PublicContest;
   onChanged: () => void;
 }) {
   const { me, contest } = props;

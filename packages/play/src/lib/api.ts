@@ -4,131 +4,23 @@
  * is a sentence a contestant can act on.
  */
 
-export type Contest = {
-  slug: string;
-  name: string;
-  startsAt: string;
-  endsAt: string;
-  freezeAt: string | null;
-  divisions: string[];
-  teamSizeLimit: number;
-  registration: 'open' | 'closed' | 'invite';
-};
-
-export type Team = {
-  id: string;
-  name: string;
-  division: string | null;
-  inviteCode: string;
-  members: number;
-  banned: boolean;
-};
-
-export type Me = {
-  id: string;
-  username: string;
-  contest: string;
-  team: Team | null;
-};
-
-export type Hint = {
-  index: number;
-  title: string;
-  cost: number;
-  content: string | null;
-};
-
-export type Attachment = {
-  name: string;
-  url: string | null;
-  sha256: string | null;
-};
-
-export type Challenge = {
-  name: string;
-  title: string;
-  category: string;
-  difficulty: string | null;
-  type: string;
-  protocol: 'http' | 'tcp' | null;
-  value: number;
-  solves: number;
-  solved: boolean;
-  locked: boolean;
-  requires: string[];
-  description: string;
-  attachments: Attachment[];
-  hints: Hint[];
-};
-
-export type InstanceAccess =
-  | { protocol: 'http'; url: string; expiresAt: string }
-  | {
-      protocol: 'tcp';
-      token: string;
-      host: string;
-      port: number;
-      command: string;
-      websocketCommand: string;
-      expiresAt: string;
-    };
-
-export type InstanceState =
-  | 'REQUESTED'
-  | 'QUEUED'
-  | 'DEPLOYING'
-  | 'RUNNING'
-  | 'STOPPING'
-  | 'STOPPED'
-  | 'FAILED'
-  | 'EXPIRED';
-
-export type Instance = {
-  id: string;
-  challenge: string;
-  state: InstanceState;
-  failureReason: string | null;
-  protocol: string;
-  createdAt: string;
-  expiresAt: string | null;
-  extendableFrom: string | null;
-  access: InstanceAccess | null;
-};
-
-export type ScoreboardEntry = {
-  pos: number;
-  teamId: string;
-  team: string;
-  division: string;
-  score: number;
-  lastSolveAt: string | null;
-};
-
-export type ScoreSeries = {
-  teamId: string;
-  team: string;
-  points: Array<{ at: string; score: number }>;
-};
-
-export type ScoreboardPage = {
-  frozen: boolean;
-  computedAt: string;
-  division: string | null;
-  page: number;
-  pages: number;
-  total: number;
-  entries: ScoreboardEntry[];
-  top10Series: ScoreSeries[];
-};
-
-export type Announcement = {
-  id: number;
-  title: string;
-  body: string;
-  createdAt: string;
-};
-
-export type SubmitResult = { correct: boolean; alreadySolved: boolean };
+import type {
+  Announcement,
+  ContestantAccount,
+  ContestantMe,
+  HintUnlockResult,
+  InstanceActionResponse,
+  InstanceResponse,
+  ListResponse,
+  LoginRequest,
+  PublicChallenge,
+  PublicContest,
+  RegisterRequest,
+  ScoreboardPage,
+  SubmitResult,
+  TeamCreateRequest,
+  TeamSummary,
+} from '@flagstage/plugin-contest-common';
 
 /** An API failure, with a sentence for the contestant and what kind it was. */
 export class ApiError extends Error {
@@ -238,64 +130,55 @@ const enc = encodeURIComponent;
 
 export const api = {
   contests: () =>
-    call<{ items: Contest[] }>('GET', '/contests').then(r => r.items),
-  contest: (slug: string) => call<Contest>('GET', `/contests/${enc(slug)}`),
-  register: (
-    slug: string,
-    input: { username: string; password: string; registrationCode?: string },
-  ) =>
-    call<{ id: string; username: string }>(
-      'POST',
-      `/contests/${enc(slug)}/register`,
-      input,
-    ),
-  login: (slug: string, input: { username: string; password: string }) =>
-    call<{ id: string; username: string }>(
-      'POST',
-      `/contests/${enc(slug)}/login`,
-      input,
-    ),
+    call<ListResponse<PublicContest>>('GET', '/contests').then(r => r.items),
+  contest: (slug: string) =>
+    call<PublicContest>('GET', `/contests/${enc(slug)}`),
+  register: (slug: string, input: RegisterRequest) =>
+    call<ContestantAccount>('POST', `/contests/${enc(slug)}/register`, input),
+  login: (slug: string, input: LoginRequest) =>
+    call<ContestantAccount>('POST', `/contests/${enc(slug)}/login`, input),
   logout: () => call<void>('POST', '/logout'),
   /** The signed-in contestant, or null when there is no session. */
-  me: async (): Promise<Me | null> => {
+  me: async (): Promise<ContestantMe | null> => {
     try {
-      return await call<Me>('GET', '/me');
+      return await call<ContestantMe>('GET', '/me');
     } catch (e) {
       if (e instanceof ApiError && e.status === 401) return null;
       throw e;
     }
   },
-  createTeam: (input: { name: string; division?: string }) =>
-    call<{ id: string; name: string }>('POST', '/teams', input),
+  createTeam: (input: TeamCreateRequest) =>
+    call<TeamSummary>('POST', '/teams', input),
   joinTeam: (inviteCode: string) =>
-    call<{ id: string; name: string }>('POST', '/teams/join', { inviteCode }),
+    call<TeamSummary>('POST', '/teams/join', { inviteCode }),
   leaveTeam: () => call<void>('POST', '/teams/leave'),
   challenges: () =>
-    call<{ items: Challenge[] }>('GET', '/challenges').then(r => r.items),
+    call<ListResponse<PublicChallenge>>('GET', '/challenges').then(
+      r => r.items,
+    ),
   submit: (name: string, flag: string) =>
     call<SubmitResult>('POST', `/challenges/${enc(name)}/submit`, { flag }),
   unlockHint: (name: string, index: number) =>
-    call<{ title: string; content: string; cost: number; charged: boolean }>(
+    call<HintUnlockResult>(
       'POST',
       `/challenges/${enc(name)}/hints/${index}/unlock`,
     ),
   instance: (name: string) =>
-    call<{ instance: Instance | null }>(
-      'GET',
-      `/challenges/${enc(name)}/instance`,
-    ).then(r => r.instance),
+    call<InstanceResponse>('GET', `/challenges/${enc(name)}/instance`).then(
+      r => r.instance,
+    ),
   startInstance: (name: string) =>
-    call<{ instance: Instance }>(
+    call<InstanceActionResponse>(
       'POST',
       `/challenges/${enc(name)}/instance`,
     ).then(r => r.instance),
   stopInstance: (name: string) =>
-    call<{ instance: Instance }>(
+    call<InstanceActionResponse>(
       'DELETE',
       `/challenges/${enc(name)}/instance`,
     ).then(r => r.instance),
   extendInstance: (name: string) =>
-    call<{ instance: Instance }>(
+    call<InstanceActionResponse>(
       'POST',
       `/challenges/${enc(name)}/instance/extend`,
     ).then(r => r.instance),
@@ -307,7 +190,7 @@ export const api = {
       }`,
     ),
   announcements: (slug: string) =>
-    call<{ items: Announcement[] }>(
+    call<ListResponse<Announcement>>(
       'GET',
       `/contests/${enc(slug)}/announcements`,
     ).then(r => r.items),

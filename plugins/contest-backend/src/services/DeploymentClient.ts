@@ -9,17 +9,13 @@ import {
   NotFoundError,
   ResponseError,
 } from '@backstage/errors';
+import {
+  DeploymentApiClient,
+  type InstanceView,
+} from '@flagstage/plugin-deployment-common';
 
-/** The part of an instance a contestant sees (from the deployment plugin). */
-export type ContestantInstance = Record<string, unknown> & {
-  id: string;
-  state: string;
-};
-
-function traceHeader(): Record<string, string> {
-  const traceparent = currentTraceparent();
-  return traceparent ? { traceparent } : {};
-}
+/** An instance as the deployment plugin returns it, with access links (this plugin acts for the team). */
+export type ContestantInstance = InstanceView;
 
 /** Thrown when the deployment queue pushes back (503 + Retry-After). */
 export class DeploymentBusyError extends Error {
@@ -30,55 +26,56 @@ export class DeploymentBusyError extends Error {
 }
 
 /**
- * Calls the deployment plugin with the contest plugin's service credentials,
- * on behalf of a contestant this plugin has authenticated (and whose team and
- * challenge it has checked).
+ * A refusal the contestant can act on keeps the deployment API's sentence
+ * and status; a full queue becomes DeploymentBusyError; anything else stays
+ * a server-side error.
+ */
+function contestantError(e: unknown): unknown {
+  if (!(e instanceof ResponseError)) return e;
+  const message = e.body?.error?.message;
+  if (e.statusCode === 503)
+    return new DeploymentBusyError(
+      Number(e.response.headers.get('retry-after') ?? 5),
+      message ?? 'Instances are busy; try again shortly',
+    );
+  if (message && e.statusCode === 409) return new ConflictError(message);
+  if (message && e.statusCode === 404) return new NotFoundError(message);
+  if (message && e.statusCode === 400) return new InputError(message);
+  return e;
+}
+
+/**
+ * Calls the deployment plugin (the shared DeploymentApiClient) with the
+ * contest plugin's service credentials, on behalf of a contestant this
+ * plugin has authenticated (and whose team and challenge it has checked).
  */
 export class DeploymentClient {
-  constructor(
-    private readonly discovery: DiscoveryService,
-    private readonly auth: AuthService,
-  ) {}
+  private readonly api: DeploymentApiClient;
 
-  private async call(
-    path: string,
-    init: { method?: string; body?: unknown } = {},
-  ) {
-    const base = await this.discovery.getBaseUrl('deployment');
-    const { token } = await this.auth.getPluginRequestToken({
-      onBehalfOf: await this.auth.getOwnServiceCredentials(),
-      targetPluginId: 'deployment',
-    });
-    const res = await fetch(`${base}${path}`, {
-      method: init.method ?? 'GET',
-      headers: {
-        authorization: `Bearer ${token}`,
-        // The contestant's request trace continues into the deployment.
-        ...traceHeader(),
-        ...(init.body === undefined
-          ? {}
-          : { 'content-type': 'application/json' }),
+  constructor(discovery: DiscoveryService, auth: AuthService) {
+    this.api = new DeploymentApiClient({
+      discoveryApi: discovery,
+      getToken: async () =>
+        (
+          await auth.getPluginRequestToken({
+            onBehalfOf: await auth.getOwnServiceCredentials(),
+            targetPluginId: 'deployment',
+          })
+        ).token,
+      // The contestant's request trace continues into the deployment.
+      headers: (): Record<string, string> => {
+        const traceparent = currentTraceparent();
+        return traceparent ? { traceparent } : {};
       },
-      body: init.body === undefined ? undefined : JSON.stringify(init.body),
     });
-    if (res.status === 503) {
-      const body = await res.json().catch(() => ({}));
-      throw new DeploymentBusyError(
-        Number(res.headers.get('retry-after') ?? 5),
-        body?.error?.message ?? 'Instances are busy; try again shortly',
-      );
+  }
+
+  private async call<T>(request: () => Promise<T>): Promise<T> {
+    try {
+      return await request();
+    } catch (e) {
+      throw contestantError(e);
     }
-    if (!res.ok) {
-      // A refusal the contestant can act on keeps the deployment API's
-      // sentence and status; anything else stays a server-side error.
-      const error = await ResponseError.fromResponse(res);
-      const message = error.body?.error?.message;
-      if (message && res.status === 409) throw new ConflictError(message);
-      if (message && res.status === 404) throw new NotFoundError(message);
-      if (message && res.status === 400) throw new InputError(message);
-      throw error;
-    }
-    return res.json();
   }
 
   async active(
@@ -86,36 +83,33 @@ export class DeploymentClient {
     teamId: string,
     challengeRef: string,
   ): Promise<ContestantInstance | undefined> {
-    const q = new URLSearchParams({ contestId, teamId, challengeRef });
-    return (await this.call(`/active?${q}`)).instance ?? undefined;
+    const instance = await this.call(() =>
+      this.api.activeInstance(contestId, teamId, challengeRef),
+    );
+    return instance ?? undefined;
   }
 
-  async start(
+  start(
     contestId: string,
     teamId: string,
     challengeRef: string,
     contestantId: string,
   ): Promise<ContestantInstance> {
-    return this.call('/instances', {
-      method: 'POST',
-      body: {
+    return this.call(() =>
+      this.api.startInstance({
         contestId,
         teamId,
         challengeRef,
         requestedBy: `contestant:${contestantId}`,
-      },
-    });
+      }),
+    );
   }
 
-  async stop(instanceId: string): Promise<ContestantInstance> {
-    return this.call(`/instances/${encodeURIComponent(instanceId)}/stop`, {
-      method: 'POST',
-    });
+  stop(instanceId: string): Promise<ContestantInstance> {
+    return this.call(() => this.api.stopInstance(instanceId));
   }
 
-  async extend(instanceId: string): Promise<ContestantInstance> {
-    return this.call(`/instances/${encodeURIComponent(instanceId)}/extend`, {
-      method: 'POST',
-    });
+  extend(instanceId: string): Promise<ContestantInstance> {
+    return this.call(() => this.api.extendInstance(instanceId));
   }
 }

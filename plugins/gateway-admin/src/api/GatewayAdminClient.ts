@@ -1,94 +1,49 @@
-import { ResponseError } from '@backstage/errors';
 import type { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
-import type {
-  GatewayConnectionsResponse,
-  GatewayLimitsDocument,
-  GatewayLimitsResponse,
-  GatewayRevocationsResponse,
-  GatewayRevokeRequest,
-  GatewayRevokeResponse,
-  GatewayTopTalkersResponse,
-  GatewayUnrevokeResponse,
-} from '@flagstage/plugin-gateway-admin-common';
-import type { GatewayRevocationScope } from '@flagstage/plugin-gateway-common';
+import { PluginApiFetch, queryString } from '@flagstage/plugin-flagstage-react';
 import type { GatewayAdminApi } from './GatewayAdminApi';
 
 /**
  * Talks to `/api/gateway-admin` with the signed-in user's token (fetchApi).
- * Non-2xx answers throw a ResponseError carrying the backend's error.
+ * Non-2xx answers throw a ResponseError carrying the backend's error. Each
+ * method takes its types from {@link GatewayAdminApi}.
  *
  * @public
  */
 export class GatewayAdminClient implements GatewayAdminApi {
-  constructor(
-    private readonly options: {
-      discoveryApi: DiscoveryApi;
-      fetchApi: FetchApi;
-    },
-  ) {}
+  private readonly http: PluginApiFetch;
 
-  private async request<T>(
-    path: string,
-    init?: { method: string; body?: unknown },
-  ): Promise<T> {
-    const base = await this.options.discoveryApi.getBaseUrl('gateway-admin');
-    const response = await this.options.fetchApi.fetch(`${base}${path}`, {
-      method: init?.method ?? 'GET',
-      ...(init?.body !== undefined
-        ? {
-            headers: { 'Content-Type': 'application/json' },
-            body: JSON.stringify(init.body),
-          }
-        : {}),
-    });
-    if (!response.ok) {
-      throw await ResponseError.fromResponse(response);
-    }
-    return (await response.json()) as T;
+  constructor(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
+    this.http = new PluginApiFetch('gateway-admin', options);
   }
 
-  getLimits() {
-    return this.request<GatewayLimitsResponse>('/limits');
-  }
+  getLimits: GatewayAdminApi['getLimits'] = () => this.http.json('/limits');
 
-  updateLimits(limits: GatewayLimitsDocument, baseVersion?: number) {
-    return this.request<GatewayLimitsResponse>('/limits', {
+  updateLimits: GatewayAdminApi['updateLimits'] = (limits, baseVersion) =>
+    this.http.json('/limits', {
       method: 'PUT',
       body: { limits, ...(baseVersion !== undefined ? { baseVersion } : {}) },
     });
-  }
 
-  listRevocations() {
-    return this.request<GatewayRevocationsResponse>('/revocations');
-  }
+  listRevocations: GatewayAdminApi['listRevocations'] = () =>
+    this.http.json('/revocations');
 
-  revoke(request: GatewayRevokeRequest) {
-    return this.request<GatewayRevokeResponse>('/revocations', {
-      method: 'POST',
-      body: request,
-    });
-  }
+  revoke: GatewayAdminApi['revoke'] = request =>
+    this.http.json('/revocations', { method: 'POST', body: request });
 
-  unrevoke(scope: GatewayRevocationScope, value: string) {
-    return this.request<GatewayUnrevokeResponse>(
+  unrevoke: GatewayAdminApi['unrevoke'] = (scope, value) =>
+    this.http.json(
       `/revocations/${encodeURIComponent(scope)}/${encodeURIComponent(value)}`,
       { method: 'DELETE' },
     );
-  }
 
-  getConnections(filter: { instance?: string; team?: string } = {}) {
-    const query = new URLSearchParams();
-    if (filter.instance) query.set('instance', filter.instance);
-    if (filter.team) query.set('team', filter.team);
-    const qs = query.toString();
-    return this.request<GatewayConnectionsResponse>(
-      `/connections${qs ? `?${qs}` : ''}`,
+  getConnections: GatewayAdminApi['getConnections'] = (filter = {}) =>
+    this.http.json(
+      `/connections${queryString({
+        instance: filter.instance,
+        team: filter.team,
+      })}`,
     );
-  }
 
-  getTopTalkers(limit = 10) {
-    return this.request<GatewayTopTalkersResponse>(
-      `/top-talkers?limit=${limit}`,
-    );
-  }
+  getTopTalkers: GatewayAdminApi['getTopTalkers'] = (limit = 10) =>
+    this.http.json(`/top-talkers?limit=${limit}`);
 }

@@ -15,7 +15,7 @@ import {
 } from '@flagstage/plugin-gateway-admin-common';
 import { gatewayAdminApiRef } from '../api';
 import { PublishWarning } from './PublishWarning';
-import { errorStatus, errorText } from './util';
+import { errorStatus, errorText } from '@flagstage/plugin-flagstage-react';
 
 const SECTION_TITLES: Record<string, string> = {
   http: 'HTTP (per token and client IP)',

@@ -11,7 +11,11 @@ import Alert from '@material-ui/lab/Alert';
 import { InfoCard, Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { gatewayAdminApiRef } from '../api';
-import { errorText, formatBytes, usePolling } from './util';
+import {
+  errorText,
+  formatBytes,
+  usePolledData,
+} from '@flagstage/plugin-flagstage-react';
 
 /** How often live data refreshes. */
 export const LIVE_REFRESH_MS = 5000;
@@ -22,9 +26,9 @@ export function LiveConnections(props: { refreshMs?: number }) {
   const [instance, setInstance] = useState('');
   const [team, setTeam] = useState('');
   const filter = { instance: instance.trim(), team: team.trim() };
-  const live = usePolling(
+  const live = usePolledData(
     () => api.getConnections(filter),
-    JSON.stringify(filter),
+    [api, filter.instance, filter.team],
     props.refreshMs ?? LIVE_REFRESH_MS,
   );
   const data = live.value;

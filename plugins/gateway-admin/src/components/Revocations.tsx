@@ -24,7 +24,7 @@ import {
 } from '@flagstage/plugin-gateway-common';
 import { gatewayAdminApiRef } from '../api';
 import { PublishWarning } from './PublishWarning';
-import { errorText, usePolling } from './util';
+import { errorText, usePolledData } from '@flagstage/plugin-flagstage-react';
 
 const SCOPE_HELP: Record<GatewayRevocationScope, string> = {
   instance: 'Instance id (every token of that instance)',
@@ -41,7 +41,7 @@ export function Revocations() {
   const { allowed: canDelete } = usePermission({
     permission: gatewayRevocationsDeletePermission,
   });
-  const list = usePolling(() => api.listRevocations(), 'revocations', 30_000);
+  const list = usePolledData(() => api.listRevocations(), [api], 30_000);
   const [scope, setScope] = useState<GatewayRevocationScope>('instance');
   const [value, setValue] = useState('');
   const [reason, setReason] = useState('');

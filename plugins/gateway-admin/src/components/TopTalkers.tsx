@@ -10,14 +10,18 @@ import { InfoCard } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { gatewayAdminApiRef } from '../api';
 import { LIVE_REFRESH_MS } from './LiveConnections';
-import { errorText, formatBytes, usePolling } from './util';
+import {
+  errorText,
+  formatBytes,
+  usePolledData,
+} from '@flagstage/plugin-flagstage-react';
 
 /** Teams and instances with the most traffic on live connections. */
 export function TopTalkers(props: { refreshMs?: number }) {
   const api = useApi(gatewayAdminApiRef);
-  const top = usePolling(
+  const top = usePolledData(
     () => api.getTopTalkers(10),
-    'top-talkers',
+    [api],
     props.refreshMs ?? LIVE_REFRESH_MS,
   );
   const data = top.value;
