@@ -35,7 +35,12 @@ const asPlatformObject = (m: Manifest): Manifest[] => {
   if (m.object.kind === 'Pod') return [];
   if (!['Service', 'NetworkPolicy'].includes(m.object.kind)) return [m];
   const labels = Object.fromEntries(INSTANCE_LABELS.map(l => [l, 'flagstage']));
-  return [{ ...m, object: { ...m.object, metadata: { ...m.object.metadata, labels } } }];
+  return [
+    {
+      ...m,
+      object: { ...m.object, metadata: { ...m.object.metadata, labels } },
+    },
+  ];
 };
 
 /** API groups kubernetes-models has no schema for (CRDs of other projects). */
@@ -60,8 +65,18 @@ describeWithHelm()('charts/flagstage', () => {
   });
 
   it('is rendered by Helm v3.22.0 for the Kubernetes its client-go targets, not the 1.20 default', () => {
-    expect(helm(['version', '--template', '{{.Version}}']).stdout).toBe('v3.22.0');
-    const r = helm(['template', '.', '--namespace', 'flagstage', '--debug', '--show-only', 'templates/worker.yaml']);
+    expect(helm(['version', '--template', '{{.Version}}']).stdout).toBe(
+      'v3.22.0',
+    );
+    const r = helm([
+      'template',
+      '.',
+      '--namespace',
+      'flagstage',
+      '--debug',
+      '--show-only',
+      'templates/worker.yaml',
+    ]);
     expect(r.status).toBe(0);
     const chart = fs.readFileSync(path.join(chartDir, 'Chart.yaml'), 'utf8');
     // kubeVersion >=1.30 in Chart.yaml would refuse a 1.20 default outright.
@@ -73,15 +88,28 @@ describeWithHelm()('charts/flagstage', () => {
     const prod = render(['values-production.yaml']);
     const replicas = (ms: typeof small, name: string) =>
       find(ms, 'Deployment', name).spec.replicas;
-    for (const name of ['flagstage-backend', 'flagstage-worker', 'flagstage-gateway'])
+    for (const name of [
+      'flagstage-backend',
+      'flagstage-worker',
+      'flagstage-gateway',
+    ])
       expect(replicas(small, name)).toBe(1);
-    expect(small.some(m => m.object.kind === 'HorizontalPodAutoscaler')).toBe(false);
+    expect(small.some(m => m.object.kind === 'HorizontalPodAutoscaler')).toBe(
+      false,
+    );
     expect(replicas(prod, 'flagstage-backend')).toBeGreaterThanOrEqual(2);
     expect(replicas(prod, 'flagstage-worker')).toBeGreaterThanOrEqual(2);
     // The gateway's replicas belong to its HPA in production.
-    expect(find(prod, 'Deployment', 'flagstage-gateway').spec.replicas).toBeUndefined();
-    expect(find(prod, 'HorizontalPodAutoscaler', 'flagstage-gateway').spec.minReplicas).toBeGreaterThanOrEqual(2);
-    expect(find(prod, 'PodDisruptionBudget', 'flagstage-gateway').spec.minAvailable).toBeGreaterThanOrEqual(1);
+    expect(
+      find(prod, 'Deployment', 'flagstage-gateway').spec.replicas,
+    ).toBeUndefined();
+    expect(
+      find(prod, 'HorizontalPodAutoscaler', 'flagstage-gateway').spec
+        .minReplicas,
+    ).toBeGreaterThanOrEqual(2);
+    expect(
+      find(prod, 'PodDisruptionBudget', 'flagstage-gateway').spec.minAvailable,
+    ).toBeGreaterThanOrEqual(1);
     // The chart's one home of the Argo templates: all of them, verbatim.
     const kinds = prod.map(m => `${m.object.kind}/${m.object.metadata.name}`);
     expect(kinds).toEqual(
@@ -98,16 +126,24 @@ describeWithHelm()('charts/flagstage', () => {
         'PrometheusRule/flagstage',
       ]),
     );
-    expect(find(prod, 'Service', 'flagstage-gateway-tcp').spec.type).toBe('LoadBalancer');
-    expect(find(prod, 'Ingress', 'flagstage-gateway').spec.rules.map((r: any) => r.host)).toEqual([
-      '*.play.example.org',
-      'play.example.org',
-    ]);
+    expect(find(prod, 'Service', 'flagstage-gateway-tcp').spec.type).toBe(
+      'LoadBalancer',
+    );
+    expect(
+      find(prod, 'Ingress', 'flagstage-gateway').spec.rules.map(
+        (r: any) => r.host,
+      ),
+    ).toEqual(['*.play.example.org', 'play.example.org']);
   });
 
   it('every rendered object validates against the official schemas and keeps the manifest rules', () => {
     for (const files of VALUES_FILES) {
-      const all = render(files, ['--set', 'gateway.httpRoute.enabled=true', '--set', 'gateway.httpRoute.parentRefs[0].name=public']);
+      const all = render(files, [
+        '--set',
+        'gateway.httpRoute.enabled=true',
+        '--set',
+        'gateway.httpRoute.parentRefs[0].name=public',
+      ]);
       const checkable = all.filter(m => !NO_SCHEMA.test(m.object.apiVersion));
       expect(checkable.length).toBeGreaterThan(40);
       expect(schemaErrors(checkable)).toEqual([]);
@@ -138,7 +174,11 @@ describeWithHelm()('charts/flagstage', () => {
       expect.stringMatching(/gateway.*readinessProbe/),
     ]);
     expect(podSpecsOf(all).map(p => p.name)).toEqual(
-      expect.arrayContaining(['Deployment/flagstage-backend', 'Deployment/flagstage-worker', 'Pod/flagstage-chart-test']),
+      expect.arrayContaining([
+        'Deployment/flagstage-backend',
+        'Deployment/flagstage-worker',
+        'Pod/flagstage-chart-test',
+      ]),
     );
   });
 
@@ -148,60 +188,143 @@ describeWithHelm()('charts/flagstage', () => {
     [{ backend: { replicas: 0 } }, "at '/backend/replicas'"],
     [{ worker: { concurrency: 0 } }, "at '/worker/concurrency'"],
     [{ gateway: { namespace: 'edge' } }, "at '/gateway/namespace'"],
-    [{ gateway: { revocationFailureMode: 'maybe' } }, "at '/gateway/revocationFailureMode'"],
-    [{ gateway: { tcpService: { type: 'External' } } }, "at '/gateway/tcpService/type'"],
-    [{ gateway: { resources: { limits: { cpu: 'lots', memory: '1Gi' } } } }, "at '/gateway/resources/limits/cpu'"],
-    [{ networkPolicy: { apiServer: { cidrs: ['kubernetes.default'] } } }, "at '/networkPolicy/apiServer/cidrs/0'"],
+    [
+      { gateway: { revocationFailureMode: 'maybe' } },
+      "at '/gateway/revocationFailureMode'",
+    ],
+    [
+      { gateway: { tcpService: { type: 'External' } } },
+      "at '/gateway/tcpService/type'",
+    ],
+    [
+      { gateway: { resources: { limits: { cpu: 'lots', memory: '1Gi' } } } },
+      "at '/gateway/resources/limits/cpu'",
+    ],
+    [
+      { networkPolicy: { apiServer: { cidrs: ['kubernetes.default'] } } },
+      "at '/networkPolicy/apiServer/cidrs/0'",
+    ],
     [{ secrets: { postgres: 'Postgres_Creds' } }, "at '/secrets/postgres'"],
-    [{ backend: { replica: 2 } }, "additional properties 'replica' not allowed"],
+    [
+      { backend: { replica: 2 } },
+      "additional properties 'replica' not allowed",
+    ],
     [{ postgresql: { port: '5432' } }, "at '/postgresql/port'"],
   ])('the schema refuses %j with a message naming it', (values, message) => {
-    const r = helm(['template', 'flagstage', '.', '--namespace', 'flagstage', '-f', valuesFile(values)]);
+    const r = helm([
+      'template',
+      'flagstage',
+      '.',
+      '--namespace',
+      'flagstage',
+      '-f',
+      valuesFile(values),
+    ]);
     expect(r.status).not.toBe(0);
-    expect(r.stderr).toContain("values don't meet the specifications of the schema");
+    expect(r.stderr).toContain(
+      "values don't meet the specifications of the schema",
+    );
     expect(r.stderr).toContain(message);
   });
 
   it('refuses a release namespace other than flagstage, and an HPA whose minimum exceeds its maximum', () => {
     const wrongNs = helm(['template', 'flagstage', '.', '--namespace', 'ctf']);
-    expect(wrongNs.stderr).toContain('install this chart into the namespace flagstage');
-    const hpa = helm(['template', 'flagstage', '.', '-n', 'flagstage', '-f', valuesFile({ gateway: { autoscaling: { enabled: true, minReplicas: 5, maxReplicas: 2 } } })]);
-    expect(hpa.stderr).toContain('gateway.autoscaling.minReplicas (5) exceeds maxReplicas (2)');
+    expect(wrongNs.stderr).toContain(
+      'install this chart into the namespace flagstage',
+    );
+    const hpa = helm([
+      'template',
+      'flagstage',
+      '.',
+      '-n',
+      'flagstage',
+      '-f',
+      valuesFile({
+        gateway: {
+          autoscaling: { enabled: true, minReplicas: 5, maxReplicas: 2 },
+        },
+      }),
+    ]);
+    expect(hpa.stderr).toContain(
+      'gateway.autoscaling.minReplicas (5) exceeds maxReplicas (2)',
+    );
   });
 
   it('the Kustomize post-render example applies its patch to the rendered chart', () => {
-    const kubectl = ['/usr/bin/kubectl', '/usr/local/bin/kubectl'].find(f => fs.existsSync(f));
+    const kubectl = ['/usr/bin/kubectl', '/usr/local/bin/kubectl'].find(f =>
+      fs.existsSync(f),
+    );
     if (!kubectl) {
-      if (process.env.CI) throw new Error('kubectl (with Kustomize) is needed for the post-render example');
+      if (process.env.CI)
+        throw new Error(
+          'kubectl (with Kustomize) is needed for the post-render example',
+        );
       return;
     }
-    const r = helm(['template', 'flagstage', '.', '-n', 'flagstage', '--post-renderer', './examples/kustomize/post-render.sh']);
+    const r = helm([
+      'template',
+      'flagstage',
+      '.',
+      '-n',
+      'flagstage',
+      '--post-renderer',
+      './examples/kustomize/post-render.sh',
+    ]);
     expect(r.status).toBe(0);
-    const docs = parseAllDocuments(r.stdout).map(d => d.toJSON()).filter(Boolean);
-    const gateway = docs.find(o => o.kind === 'Deployment' && o.metadata.name === 'flagstage-gateway');
-    expect(gateway.spec.template.spec.nodeSelector).toEqual({ 'node-role.example.org/edge': 'true' });
+    const docs = parseAllDocuments(r.stdout)
+      .map(d => d.toJSON())
+      .filter(Boolean);
+    const gateway = docs.find(
+      o => o.kind === 'Deployment' && o.metadata.name === 'flagstage-gateway',
+    );
+    expect(gateway.spec.template.spec.nodeSelector).toEqual({
+      'node-role.example.org/edge': 'true',
+    });
     // Helm 3 hands hooks (the test Pod) to no post-renderer.
-    const rendered = docs.filter(o => !o.metadata.annotations?.['helm.sh/hook']);
+    const rendered = docs.filter(
+      o => !o.metadata.annotations?.['helm.sh/hook'],
+    );
     expect(rendered.length).toBeGreaterThan(40);
-    expect(rendered.filter(o => o.metadata.labels?.['example.org/cost-centre'] !== 'ctf')).toEqual([]);
+    expect(
+      rendered.filter(
+        o => o.metadata.labels?.['example.org/cost-centre'] !== 'ctf',
+      ),
+    ).toEqual([]);
     // Argo's own template syntax passes through Kustomize untouched.
-    const start = docs.find(o => o.kind === 'WorkflowTemplate' && o.metadata.name === 'start-challenge');
-    expect(JSON.stringify(start)).toContain('{{workflow.parameters.namespace}}');
+    const start = docs.find(
+      o =>
+        o.kind === 'WorkflowTemplate' && o.metadata.name === 'start-challenge',
+    );
+    expect(JSON.stringify(start)).toContain(
+      '{{workflow.parameters.namespace}}',
+    );
   });
 
-  it('packages with the observability files behind the symlink, and the Argo files are the worker tests\' files', () => {
+  it("packages with the observability files behind the symlink, and the Argo files are the worker tests' files", () => {
     const link = path.join(chartDir, 'files/observability');
     expect(fs.lstatSync(link).isSymbolicLink()).toBe(true);
     expect(fs.realpathSync(link)).toBe(path.join(repoRoot, 'observability'));
-    const out = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'flagstage-pkg-'));
+    const out = fs.mkdtempSync(
+      path.join(require('node:os').tmpdir(), 'flagstage-pkg-'),
+    );
     const r = helm(['package', '.', '--destination', out]);
     expect(r.status).toBe(0);
     const tgz = path.join(out, 'flagstage-0.1.0.tgz');
-    const list = require('node:child_process').execFileSync('tar', ['tzf', tgz], { encoding: 'utf8' });
-    expect(list).toContain('flagstage/files/observability/kubernetes/servicemonitors.yaml');
-    expect(list).toContain('flagstage/files/observability/grafana/dashboards/gateway.json');
+    const list = require('node:child_process').execFileSync(
+      'tar',
+      ['tzf', tgz],
+      { encoding: 'utf8' },
+    );
+    expect(list).toContain(
+      'flagstage/files/observability/kubernetes/servicemonitors.yaml',
+    );
+    expect(list).toContain(
+      'flagstage/files/observability/grafana/dashboards/gateway.json',
+    );
     expect(list).not.toContain('runbook.md');
     expect(list).toContain('flagstage/files/argo/start-challenge.yaml');
-    expect(fs.readdirSync(path.join(repoRoot, 'argo-templates'))).toEqual(['README.md']);
+    expect(fs.readdirSync(path.join(repoRoot, 'argo-templates'))).toEqual([
+      'README.md',
+    ]);
   });
 });

@@ -11,9 +11,18 @@ import path from 'node:path';
 describe('charts/flagstage/README.md', () => {
   it('is current with values.yaml (run `yarn workspace @flagstage/charts readme`)', () => {
     const committed = path.resolve(__dirname, '../flagstage/README.md');
-    const copy = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'chart-readme-')), 'README.md');
+    const copy = path.join(
+      fs.mkdtempSync(path.join(os.tmpdir(), 'chart-readme-')),
+      'README.md',
+    );
     fs.copyFileSync(committed, copy);
-    execFileSync(process.execPath, [path.resolve(__dirname, '../scripts/readme.mjs'), copy], { stdio: 'pipe' });
-    expect(fs.readFileSync(copy, 'utf8')).toBe(fs.readFileSync(committed, 'utf8'));
+    execFileSync(
+      process.execPath,
+      [path.resolve(__dirname, '../scripts/readme.mjs'), copy],
+      { stdio: 'pipe' },
+    );
+    expect(fs.readFileSync(copy, 'utf8')).toBe(
+      fs.readFileSync(committed, 'utf8'),
+    );
   });
 });

@@ -5,7 +5,10 @@ import type { Access } from '@flagstage/plugin-deployment-worker/src/k8s/__testU
  * path with query, status), as the RBAC access it needs: verb, API group,
  * resource (with subresource) and namespace.
  */
-export function accessOf(request: { method: string; path: string }): Access & { path: string } {
+export function accessOf(request: {
+  method: string;
+  path: string;
+}): Access & { path: string } {
   const url = new URL(request.path, 'http://sim');
   const parts = url.pathname.split('/').filter(Boolean);
   let group = '';
@@ -23,7 +26,8 @@ export function accessOf(request: { method: string; path: string }): Access & { 
   }
   const [plural, name, sub] = rest;
   const resource = sub ? `${plural}/${sub}` : plural;
-  const watch = request.method === 'WATCH' || url.searchParams.get('watch') === 'true';
+  const watch =
+    request.method === 'WATCH' || url.searchParams.get('watch') === 'true';
   const verbs: Record<string, string> = {
     POST: 'create',
     PUT: 'update',
@@ -31,10 +35,13 @@ export function accessOf(request: { method: string; path: string }): Access & { 
     DELETE: name ? 'delete' : 'deletecollection',
   };
   let verb = verbs[request.method];
-  if (!verb) verb = watch ? 'watch' : name ? 'get' : 'list';
+  if (!verb && watch) verb = 'watch';
+  if (!verb) verb = name ? 'get' : 'list';
   return { verb, group, resource, namespace, path: request.path };
 }
 
 /** `verb group/resource [in namespace]`, for messages and sets. */
 export const describeAccess = (a: Access) =>
-  `${a.verb} ${a.group ? `${a.group}/` : ''}${a.resource}${a.namespace ? ` in ${a.namespace}` : ' (cluster)'}`;
+  `${a.verb} ${a.group ? `${a.group}/` : ''}${a.resource}${
+    a.namespace ? ` in ${a.namespace}` : ' (cluster)'
+  }`;

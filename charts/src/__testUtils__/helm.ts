@@ -33,9 +33,12 @@ const resolved = resolveHelm();
 export function describeWithHelm(): jest.Describe {
   if (resolved.helm) return describe;
   const message = `Helm cannot be built: ${resolved.missing}`;
-  if (isCI) throw new Error(`${message}; CI=true requires it (install Go 1.26+)`);
+  if (isCI)
+    throw new Error(`${message}; CI=true requires it (install Go 1.26+)`);
   // eslint-disable-next-line no-console
-  console.warn(`SKIPPING suite: ${message}. Install Go to run the chart tests.`);
+  console.warn(
+    `SKIPPING suite: ${message}. Install Go to run the chart tests.`,
+  );
   return describe.skip;
 }
 
@@ -70,7 +73,10 @@ export function valuesFile(values: Record<string, unknown>): string {
  * files (relative to the chart or absolute); every rendered document parsed,
  * its source being the template it came from.
  */
-export function render(valuesFiles: string[] = [], extra: string[] = []): Manifest[] {
+export function render(
+  valuesFiles: string[] = [],
+  extra: string[] = [],
+): Manifest[] {
   const r = helm([
     'template',
     'flagstage',
@@ -88,7 +94,8 @@ export function render(valuesFiles: string[] = [], extra: string[] = []): Manife
     if (comment) source = comment[1];
     const docs = parseAllDocuments(text);
     return docs.flatMap(doc => {
-      if (doc.errors.length) throw new Error(`${source}: ${doc.errors[0].message}`);
+      if (doc.errors.length)
+        throw new Error(`${source}: ${doc.errors[0].message}`);
       const object = doc.toJSON();
       return object ? [{ source: `${source}#${i}`, object }] : [];
     });
@@ -96,8 +103,14 @@ export function render(valuesFiles: string[] = [], extra: string[] = []): Manife
 }
 
 /** The one object of a kind and name (throws when absent). */
-export function find(ms: Manifest[], kind: string, name: string): Record<string, any> {
-  const found = ms.find(m => m.object.kind === kind && m.object.metadata?.name === name);
+export function find(
+  ms: Manifest[],
+  kind: string,
+  name: string,
+): Record<string, any> {
+  const found = ms.find(
+    m => m.object.kind === kind && m.object.metadata?.name === name,
+  );
   if (!found) throw new Error(`no ${kind}/${name} rendered`);
   return found.object;
 }

@@ -1,4 +1,7 @@
-import type { InstanceState, RuntimeStartRequest } from '@flagstage/plugin-deployment-common';
+import type {
+  InstanceState,
+  RuntimeStartRequest,
+} from '@flagstage/plugin-deployment-common';
 
 /** The deployment backend's instance rows with compare-and-set transitions, in memory. */
 export class InstanceRows {
@@ -27,12 +30,15 @@ export class InstanceRows {
   }
 
   async list(states: InstanceState[]) {
-    return [...this.rows.values()].filter(r => states.includes(r.state)) as any[];
+    return [...this.rows.values()].filter(r =>
+      states.includes(r.state),
+    ) as any[];
   }
 
   async transition(id: string, from: InstanceState[], to: InstanceState) {
     const row = this.rows.get(id);
-    if (!row || !from.includes(row.state)) return { ok: false, state: row?.state };
+    if (!row || !from.includes(row.state))
+      return { ok: false, state: row?.state };
     row.state = to;
     row.updated_at = new Date().toISOString();
     return { ok: true, state: to };
