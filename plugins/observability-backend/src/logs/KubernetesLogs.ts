@@ -8,7 +8,16 @@ import {
   type KubeConfig,
   type V1Pod,
 } from '@kubernetes/client-node';
+import type {
+  ContainerLog,
+  PodLogOptions,
+  PodLogs,
+  WorkflowLogs,
+} from '@flagstage/plugin-deployment-common';
 import { checkInstanceId } from './logQuery';
+
+// The log shapes are shared with the portal (deployment-common).
+export type { ContainerLog, PodLogOptions, PodLogs, WorkflowLogs };
 
 /** The container of a challenge pod (contract of the start-challenge template). */
 export const CHALLENGE_CONTAINER = 'challenge';
@@ -16,34 +25,6 @@ export const CHALLENGE_CONTAINER = 'challenge';
 const ARGO_MAIN_CONTAINER = 'main';
 /** A log answer is cut at this size, so one noisy pod cannot exhaust the portal. */
 const LIMIT_BYTES = 2 * 1024 * 1024;
-
-/** Logs of one container. @public */
-export type ContainerLog = {
-  pod: string;
-  container: string;
-  /** The pod's phase when it was read (Pending, Running, Succeeded, Failed). */
-  phase?: string;
-  log: string;
-};
-
-/** The pod logs of an instance's Argo start workflow. @public */
-export type WorkflowLogs = {
-  workflow: string;
-  namespace: string;
-  /** One per step pod, oldest first; empty when the pods are gone (or never ran). */
-  pods: ContainerLog[];
-};
-
-/** The challenge pod's log of an instance. @public */
-export type PodLogs = ContainerLog & { namespace: string };
-
-/** Options of a log read. @public */
-export type PodLogOptions = {
-  /** Last lines only. */
-  tailLines?: number;
-  /** Lines of the last seconds only (the challenge pod). */
-  sinceSeconds?: number;
-};
 
 const created = (p: V1Pod) =>
   new Date(p.metadata?.creationTimestamp ?? 0).getTime();

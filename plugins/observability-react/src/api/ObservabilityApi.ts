@@ -1,4 +1,17 @@
 import { createApiRef } from '@backstage/frontend-plugin-api';
+import type {
+  PodLogOptions,
+  PodLogs,
+  WorkflowLogs,
+} from '@flagstage/plugin-deployment-common';
+
+// The instance log shapes are shared with the observability backend.
+export type {
+  ContainerLog,
+  PodLogOptions,
+  PodLogs,
+  WorkflowLogs,
+} from '@flagstage/plugin-deployment-common';
 
 /** A log search; see the backend's `GET /logs/loki`. @public */
 export type LogSearchQuery = {
@@ -36,27 +49,6 @@ export type LogSearchResult = {
   /** Set when the page is full: pass it as `cursor` for the next page. */
   nextCursor: string | null;
 };
-
-/** The log of one container. @public */
-export type ContainerLog = {
-  pod: string;
-  container: string;
-  phase?: string;
-  log: string;
-};
-
-/** The step pod logs of an instance's Argo start workflow. @public */
-export type WorkflowLogs = {
-  workflow: string;
-  namespace: string;
-  pods: ContainerLog[];
-};
-
-/** The challenge pod's log of an instance. @public */
-export type PodLogs = ContainerLog & { namespace: string };
-
-/** Options of a pod log read. @public */
-export type PodLogOptions = { tailLines?: number; sinceSeconds?: number };
 
 /** The observability backend's log views (`/api/observability/logs`). @public */
 export interface ObservabilityApi {

@@ -1,5 +1,5 @@
-import { ResponseError } from '@backstage/errors';
 import type { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
+import { PluginApiFetch, queryString } from '@flagstage/plugin-flagstage-react';
 import type {
   LogSearchQuery,
   LogSearchResult,
@@ -18,28 +18,17 @@ import type {
  * @public
  */
 export class ObservabilityClient implements ObservabilityApi {
-  constructor(
-    private readonly options: {
-      discoveryApi: DiscoveryApi;
-      fetchApi: FetchApi;
-    },
-  ) {}
+  private readonly http: PluginApiFetch;
 
-  private async get<T>(
+  constructor(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
+    this.http = new PluginApiFetch('observability', options);
+  }
+
+  private get<T>(
     path: string,
     params: Record<string, string | number | undefined>,
   ): Promise<T> {
-    const base = await this.options.discoveryApi.getBaseUrl('observability');
-    const query = new URLSearchParams();
-    for (const [key, value] of Object.entries(params)) {
-      if (value !== undefined && value !== '') query.set(key, String(value));
-    }
-    const qs = query.toString();
-    const response = await this.options.fetchApi.fetch(
-      `${base}/logs${path}${qs ? `?${qs}` : ''}`,
-    );
-    if (!response.ok) throw await ResponseError.fromResponse(response);
-    return (await response.json()) as T;
+    return this.http.json<T>(`/logs${path}${queryString(params)}`);
   }
 
   searchLogs(query: LogSearchQuery) {

@@ -1,10 +1,9 @@
-import { useCallback, useEffect, useState } from 'react';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { InfoCard } from '@backstage/core-components';
 import { Box, Button, Typography } from '@material-ui/core';
 import { Alert } from '@material-ui/lab';
-import { observabilityApiRef, type PodLogs, type WorkflowLogs } from '../api';
-import { errorMessage } from './errorMessage';
+import { errorText, usePolledData } from '@flagstage/plugin-flagstage-react';
+import { observabilityApiRef } from '../api';
 import { LogsViewer } from './LogsViewer';
 
 /** Props of {@link InstanceLogs}. @public */
@@ -15,21 +14,6 @@ export type InstanceLogsProps = {
   /** Live tail polling interval of the Loki search. Default 2000 ms. */
   pollMs?: number;
 };
-
-type Loaded<T> = { value?: T; error?: Error; loading: boolean };
-
-function useLoad<T>(load: () => Promise<T>) {
-  const [state, setState] = useState<Loaded<T>>({ loading: true });
-  const reload = useCallback(() => {
-    setState(s => ({ ...s, loading: true }));
-    load().then(
-      value => setState({ value, loading: false }),
-      error => setState({ error, loading: false }),
-    );
-  }, [load]);
-  useEffect(reload, [reload]);
-  return { ...state, reload };
-}
 
 function LogText(props: { text: string; label: string }) {
   return (
@@ -59,17 +43,13 @@ function LogText(props: { text: string; label: string }) {
 export function InstanceLogs(props: InstanceLogsProps) {
   const { instanceId, tailLines = 500, pollMs } = props;
   const api = useApi(observabilityApiRef);
-  const pod = useLoad<PodLogs>(
-    useCallback(
-      () => api.getPodLogs(instanceId, { tailLines }),
-      [api, instanceId, tailLines],
-    ),
+  const pod = usePolledData(
+    () => api.getPodLogs(instanceId, { tailLines }),
+    [api, instanceId, tailLines],
   );
-  const workflow = useLoad<WorkflowLogs>(
-    useCallback(
-      () => api.getWorkflowLogs(instanceId, { tailLines }),
-      [api, instanceId, tailLines],
-    ),
+  const workflow = usePolledData(
+    () => api.getWorkflowLogs(instanceId, { tailLines }),
+    [api, instanceId, tailLines],
   );
 
   return (
@@ -82,14 +62,12 @@ export function InstanceLogs(props: InstanceLogsProps) {
             : undefined
         }
         action={
-          <Button onClick={pod.reload} disabled={pod.loading}>
+          <Button onClick={() => pod.refresh()} disabled={pod.loading}>
             Refresh pod log
           </Button>
         }
       >
-        {pod.error && (
-          <Alert severity="warning">{errorMessage(pod.error)}</Alert>
-        )}
+        {pod.error && <Alert severity="warning">{errorText(pod.error)}</Alert>}
         {pod.value && (
           <LogText text={pod.value.log} label="challenge pod log" />
         )}
@@ -98,13 +76,16 @@ export function InstanceLogs(props: InstanceLogsProps) {
         title="Start workflow"
         subheader={workflow.value?.workflow}
         action={
-          <Button onClick={workflow.reload} disabled={workflow.loading}>
+          <Button
+            onClick={() => workflow.refresh()}
+            disabled={workflow.loading}
+          >
             Refresh workflow logs
           </Button>
         }
       >
         {workflow.error && (
-          <Alert severity="warning">{errorMessage(workflow.error)}</Alert>
+          <Alert severity="warning">{errorText(workflow.error)}</Alert>
         )}
         {workflow.value?.pods.length === 0 && (
           <Typography variant="body2">

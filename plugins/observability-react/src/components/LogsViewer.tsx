@@ -17,7 +17,7 @@ import {
 } from '@material-ui/core';
 import { Alert } from '@material-ui/lab';
 import { observabilityApiRef, type LogItem, type LogSearchQuery } from '../api';
-import { errorMessage } from './errorMessage';
+import { errorText } from '@flagstage/plugin-flagstage-react';
 import { grafanaExploreUrl, nsToIso } from './grafanaExploreUrl';
 
 /** The filter fields of the form. @public */
@@ -282,7 +282,7 @@ export function LogsViewer(props: LogsViewerProps) {
       )}
       {error && (
         <Box mt={2}>
-          <Alert severity="error">{errorMessage(error)}</Alert>
+          <Alert severity="error">{errorText(error)}</Alert>
         </Box>
       )}
       {logQL && (
