@@ -10,6 +10,7 @@ import {
   flagstageRootHttpRouterServiceFactory,
   flagstageRootLoggerServiceFactory,
 } from '@flagstage/plugin-observability-node';
+import { observabilityModuleJobQueue } from '@flagstage/plugin-deployment-node';
 import { embeddedGatewayPlugin } from './embeddedGateway';
 import { playFrontendPlugin } from './playFrontend';
 
@@ -21,6 +22,8 @@ const backend = createBackend();
 backend.add(flagstageRootLoggerServiceFactory({ service: 'backend', version }));
 backend.add(flagstageRootHttpRouterServiceFactory({ service: 'backend' }));
 backend.add(import('@flagstage/plugin-observability-backend'));
+// The deployment job queue's depth in /health.
+backend.add(observabilityModuleJobQueue);
 
 backend.add(import('@backstage/plugin-app-backend'));
 backend.add(import('@backstage/plugin-proxy-backend'));

@@ -12,11 +12,13 @@ import {
   flagstageRootHttpRouterServiceFactory,
   flagstageRootLoggerServiceFactory,
 } from '@flagstage/plugin-observability-node';
+import { observabilityModuleJobQueue } from '@flagstage/plugin-deployment-node';
 
 const backend = createBackend();
 // JSON logs with trace ids, HTTP metrics, /metrics, /healthz, /readyz, /health.
 backend.add(flagstageRootLoggerServiceFactory({ service: 'worker', version }));
 backend.add(flagstageRootHttpRouterServiceFactory({ service: 'worker' }));
 backend.add(import('@flagstage/plugin-observability-backend'));
+backend.add(observabilityModuleJobQueue);
 backend.add(import('@flagstage/plugin-deployment-worker'));
 backend.start();

@@ -15,3 +15,7 @@ export {
 } from './amqp/AmqpJobQueue';
 export { createJobQueue, type JobQueueConfig } from './createJobQueue';
 export { jobQueueServiceRef } from './jobQueueServiceRef';
+export {
+  jobQueueHealthCheck,
+  observabilityModuleJobQueue,
+} from './observabilityModuleJobQueue';

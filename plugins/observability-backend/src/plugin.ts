@@ -3,11 +3,12 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import Router from 'express-promise-router';
-import { jobQueueServiceRef } from '@flagstage/plugin-deployment-node';
 import {
   collectProcessMetrics,
   createHealthRouter,
+  healthChecksExtensionPoint,
   serviceMeta,
+  type HealthCheck,
 } from '@flagstage/plugin-observability-node';
 import { dependencyChecks } from './health/dependencyChecks';
 import { createLogsRouter, logsPermissions } from './logs';
@@ -26,13 +27,17 @@ import { createLogsRouter, logsPermissions } from './logs';
 export const observabilityPlugin = createBackendPlugin({
   pluginId: 'observability',
   register(env) {
+    // Checks added by modules (e.g. the deployment job queue's depth).
+    const moduleChecks: HealthCheck[] = [];
+    env.registerExtensionPoint(healthChecksExtensionPoint, {
+      addHealthCheck: (...checks) => void moduleChecks.push(...checks),
+    });
     env.registerInit({
       deps: {
         config: coreServices.rootConfig,
         rootHttpRouter: coreServices.rootHttpRouter,
         database: coreServices.database,
         cache: coreServices.cache,
-        queue: jobQueueServiceRef,
         logger: coreServices.logger,
         httpRouter: coreServices.httpRouter,
         httpAuth: coreServices.httpAuth,
@@ -44,7 +49,6 @@ export const observabilityPlugin = createBackendPlugin({
         rootHttpRouter,
         database,
         cache,
-        queue,
         logger,
         httpRouter,
         httpAuth,
@@ -53,7 +57,10 @@ export const observabilityPlugin = createBackendPlugin({
       }) {
         collectProcessMetrics();
         const meta = serviceMeta();
-        const checks = dependencyChecks({ config, database, cache, queue });
+        const checks = [
+          ...dependencyChecks({ config, database, cache }),
+          ...moduleChecks,
+        ];
         const router = createHealthRouter({ ...meta, checks: () => checks });
         for (const path of ['/metrics', '/healthz', '/readyz', '/health'])
           rootHttpRouter.use(path, (req, res, next) => {

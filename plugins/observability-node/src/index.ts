@@ -16,3 +16,4 @@ export * from './rootHttpRouter';
 export * from './health';
 export * from './serviceMeta';
 export * from './tracing';
+export * from './healthChecksExtensionPoint';

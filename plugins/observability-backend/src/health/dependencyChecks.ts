@@ -4,7 +4,6 @@ import type {
   DatabaseService,
   RootConfigService,
 } from '@backstage/backend-plugin-api';
-import type { JobQueue } from '@flagstage/plugin-deployment-common';
 import type { HealthCheck } from '@flagstage/plugin-observability-node';
 import { VersionApi, type KubeConfig } from '@kubernetes/client-node';
 import { kubeConfigFrom } from '@flagstage/backend-node';
@@ -31,16 +30,17 @@ export function kubeConfigFromConfig(
 
 /**
  * The dependency checks of a Flagstage backend: its database (a query), its
- * cache (a write and a read back), the deployment queue (its depth), and the
- * Kubernetes API (its version) when this deployment uses a cluster.
+ * cache (a write and a read back), and the Kubernetes API (its version) when
+ * this deployment uses a cluster. Modules add more through
+ * `healthChecksExtensionPoint` (the deployment queue's depth comes from
+ * `@flagstage/plugin-deployment-node`).
  */
 export function dependencyChecks(options: {
   config: RootConfigService;
   database: DatabaseService;
   cache: CacheService;
-  queue?: JobQueue;
 }): HealthCheck[] {
-  const { config, database, cache, queue } = options;
+  const { config, database, cache } = options;
   const kube = kubeConfigFromConfig(config);
   const versionApi = kube?.makeApiClient(VersionApi);
   const dbClient =
@@ -67,19 +67,6 @@ export function dependencyChecks(options: {
           throw new Error('a value written to the cache did not read back');
         await cache.delete(key);
         return cacheStore;
-      },
-    },
-    {
-      name: 'queue',
-      critical: false,
-      check: async () => {
-        if (!queue) return 'disabled';
-        const depth = await queue.depth();
-        return `${
-          config.getOptionalString('deployment.queue.amqpUrl')
-            ? 'rabbitmq'
-            : 'in-process'
-        }; ready ${depth.ready}, dead ${depth.dead}`;
       },
     },
     {
