@@ -14,7 +14,8 @@ import {
 import { KubernetesLogs } from '@flagstage/plugin-observability-backend/src/logs/KubernetesLogs';
 import { accessOf, describeAccess } from './__testUtils__/apiCalls';
 import { describeWithHelm, render } from './__testUtils__/helm';
-import { InstanceRows, startRequest, waitFor } from './__testUtils__/instances';
+import { InstanceRows } from '@flagstage/plugin-deployment-worker/src/k8s/__testUtils__/instanceRows';
+import { startRequest, waitFor } from './__testUtils__/instances';
 
 /**
  * RBAC is exactly what the code uses: the Kubernetes calls the worker's
@@ -117,11 +118,11 @@ describeWithHelm()(
       });
       try {
         // start → RUNNING, a redelivered start, stop.
-        rows.add('run1', 'DEPLOYING');
+        rows.add('run1', 'DEPLOYING', 0);
         await driver.start(startRequest('run1'));
         await driver.start(startRequest('run1'));
         await waitFor(() => rows.state('run1') === 'RUNNING');
-        rows.add('run2', 'DEPLOYING');
+        rows.add('run2', 'DEPLOYING', 0);
         await driver.start(startRequest('run2'));
         await waitFor(() => rows.state('run2') === 'RUNNING');
         await driver.stop('run1');
@@ -156,7 +157,7 @@ describeWithHelm()(
             },
           },
         });
-        rows.add('orphan', 'RUNNING');
+        rows.add('orphan', 'RUNNING', 10_000);
         rows.add('stuck', 'DEPLOYING', 120_000);
         await reconciler.run();
       } finally {

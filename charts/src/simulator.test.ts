@@ -10,7 +10,8 @@ import {
 import { schemaErrors } from '@flagstage/plugin-deployment-worker/src/k8s/__testUtils__/schemas';
 import { parseAllDocuments } from 'yaml';
 import { chartDir, describeWithHelm, find, render } from './__testUtils__/helm';
-import { InstanceRows, startRequest, waitFor } from './__testUtils__/instances';
+import { InstanceRows } from '@flagstage/plugin-deployment-worker/src/k8s/__testUtils__/instanceRows';
+import { startRequest, waitFor } from './__testUtils__/instances';
 
 /**
  * The rendered chart created through the Kubernetes API simulator with
@@ -176,7 +177,7 @@ describeWithHelm()('the rendered chart on the API simulator', () => {
     });
     await listener.start();
     try {
-      rows.add('i1', 'DEPLOYING');
+      rows.add('i1', 'DEPLOYING', 0);
       const endpoint = await driver.start(startRequest('i1'));
       expect(endpoint.target).toBe('challenge.fs-i1.svc.cluster.local:3333');
       await waitFor(() => rows.state('i1') === 'RUNNING');

@@ -1,47 +1,8 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { KubeSimulator } from '@flagstage/k8s-simulator';
-import type { InstanceState } from '@flagstage/plugin-deployment-common';
-import type { InstanceRecord } from '../services/clients';
 import { KubernetesDriver } from './KubernetesDriver';
-import { Reconciler, type ReconcilerInstances } from './Reconciler';
-
-/** The deployment backend's compare-and-set semantics, in memory. */
-class Rows implements ReconcilerInstances {
-  rows = new Map<string, InstanceRecord>();
-  refreshed: string[] = [];
-  add(id: string, state: InstanceState, ageMs: number, expiresInMs = 3600_000) {
-    const at = new Date(Date.now() - ageMs).toISOString();
-    this.rows.set(id, {
-      id,
-      contest_id: 'c1',
-      team_id: `t-${id}`,
-      challenge_ref: 'challenge:default/web',
-      challenge_name: 'web',
-      state,
-      protocol: 'http',
-      endpoint: null,
-      expires_at: new Date(Date.now() + expiresInMs).toISOString(),
-      created_at: at,
-      updated_at: at,
-      traceparent: null,
-    });
-  }
-  async list(states: InstanceState[]) {
-    return [...this.rows.values()].filter(r => states.includes(r.state));
-  }
-  async transition(id: string, from: InstanceState[], to: InstanceState) {
-    const row = this.rows.get(id)!;
-    if (!from.includes(row.state)) return { ok: false, state: row.state };
-    row.state = to;
-    row.updated_at = new Date().toISOString();
-    return { ok: true, state: to };
-  }
-  async workflow() {}
-  async refreshCache(ids: string[]) {
-    this.refreshed = ids;
-    return ids.length;
-  }
-}
+import { Reconciler } from './Reconciler';
+import { InstanceRows } from './__testUtils__/instanceRows';
 
 const labels = (id: string) => ({
   'app.kubernetes.io/managed-by': 'flagstage',
@@ -51,7 +12,7 @@ const labels = (id: string) => ({
 describe('Reconciler on the simulator', () => {
   let sim: KubeSimulator;
   let driver: KubernetesDriver;
-  let rows: Rows;
+  let rows: InstanceRows;
   let reconciler: Reconciler;
   const actions: string[] = [];
 
@@ -62,7 +23,7 @@ describe('Reconciler on the simulator', () => {
       logger: mockServices.logger.mock(),
     });
     await driver.connect();
-    rows = new Rows();
+    rows = new InstanceRows();
     actions.length = 0;
     reconciler = new Reconciler({
       kubeConfig: sim.kubeConfig(),
