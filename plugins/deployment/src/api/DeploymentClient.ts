@@ -1,20 +1,14 @@
-import type { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
 import { DeploymentApiClient } from '@flagstage/plugin-deployment-common';
 import type { DeploymentApi } from './DeploymentApi';
 
 /**
- * Talks to `/api/deployment` with the signed-in user's token (fetchApi):
- * the shared {@link @flagstage/plugin-deployment-common#DeploymentApiClient}
- * with the portal's discovery and fetch APIs. Non-2xx answers throw a
+ * Talks to `/api/deployment` with the signed-in user's token: the shared
+ * DeploymentApiClient of `@flagstage/plugin-deployment-common`, built with
+ * the portal's `{ discoveryApi, fetchApi }`. Non-2xx answers throw a
  * ResponseError carrying the backend's error.
  *
  * @public
  */
 export class DeploymentClient
   extends DeploymentApiClient
-  implements DeploymentApi
-{
-  constructor(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
-    super(options);
-  }
-}
+  implements DeploymentApi {}
