@@ -5,13 +5,8 @@ import { startSimulator, until } from './__testUtils__/simulatorTestUtils';
 describe('KubeSimulator objects with the real @kubernetes/client-node', () => {
   let sim: KubeSimulator;
   let core: CoreV1Api;
-
-  beforeEach(async () => {
-    ({ sim, core } = await startSimulator());
-  });
-  afterEach(async () => {
-    await sim.close();
-  });
+  beforeEach(async () => ({ sim, core } = await startSimulator()));
+  afterEach(() => sim.close());
 
   it('creates, reads, lists by label selector, patches and deletes; 409 on a duplicate, 404 when missing', async () => {
     await core.createNamespace({

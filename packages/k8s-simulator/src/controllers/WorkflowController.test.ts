@@ -17,13 +17,8 @@ describe('the simulated workflow controller, through the real @kubernetes/client
   let sim: KubeSimulator;
   let core: CoreV1Api;
   let custom: CustomObjectsApi;
-
-  beforeEach(async () => {
-    ({ sim, core, custom } = await startSimulator());
-  });
-  afterEach(async () => {
-    await sim.close();
-  });
+  beforeEach(async () => ({ sim, core, custom } = await startSimulator()));
+  afterEach(() => sim.close());
 
   it('materialises a start-challenge workflow: namespace with labels, policy, service, job, and a pod that becomes Ready', async () => {
     // Slow pods, so each phase is observed even on a loaded machine.

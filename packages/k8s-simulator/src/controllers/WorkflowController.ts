@@ -107,6 +107,16 @@ export class WorkflowController {
     );
   }
 
+  /** The workflow in `phase` with one node, `nodeName`, in the same phase. */
+  private setStep(workflow: any, phase: string, nodeName: string) {
+    this.setPhase(
+      workflow,
+      phase,
+      undefined,
+      this.node(workflow, nodeName, phase),
+    );
+  }
+
   /**
    * What argo-templates/start-challenge.yaml does, collapsed into one step:
    * the namespace (labels from the parameters, falling back to the
@@ -118,9 +128,7 @@ export class WorkflowController {
     const p = parametersOf(workflow);
     const ns = p.namespace;
     const labels = challengeLabels(workflow, p);
-    this.setPhase(workflow, 'Running', undefined, {
-      ...this.node(workflow, 'namespace', 'Running'),
-    });
+    this.setStep(workflow, 'Running', 'namespace');
     try {
       this.sim.create('namespaces', {
         metadata: {
@@ -192,12 +200,7 @@ export class WorkflowController {
    */
   private buildChallenge(workflow: any) {
     const p = parametersOf(workflow);
-    this.setPhase(
-      workflow,
-      'Running',
-      undefined,
-      this.node(workflow, 'kaniko', 'Running'),
-    );
+    this.setStep(workflow, 'Running', 'kaniko');
     this.later(Math.max(5, this.sim.options.workflowDurationMs), () => {
       const failed = this.sim.buildFails(workflow);
       const phase = failed ? 'Failed' : 'Succeeded';
@@ -256,18 +259,8 @@ export class WorkflowController {
 
   private stopChallenge(workflow: any) {
     const p = parametersOf(workflow);
-    this.setPhase(
-      workflow,
-      'Running',
-      undefined,
-      this.node(workflow, 'delete-namespace', 'Running'),
-    );
+    this.setStep(workflow, 'Running', 'delete-namespace');
     this.sim.delete('namespaces', undefined, p.namespace);
-    this.setPhase(
-      workflow,
-      'Succeeded',
-      undefined,
-      this.node(workflow, 'delete-namespace', 'Succeeded'),
-    );
+    this.setStep(workflow, 'Succeeded', 'delete-namespace');
   }
 }

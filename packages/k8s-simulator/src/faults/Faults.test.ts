@@ -9,13 +9,8 @@ import {
 describe('KubeSimulator fault injection', () => {
   let sim: KubeSimulator;
   let core: CoreV1Api;
-
-  beforeEach(async () => {
-    ({ sim, core } = await startSimulator());
-  });
-  afterEach(async () => {
-    await sim.close();
-  });
+  beforeEach(async () => ({ sim, core } = await startSimulator()));
+  afterEach(() => sim.close());
 
   it('injects image pull errors, crash loops and stuck pods', async () => {
     sim.faults.imagePullError(wf => wf.metadata.name === 'start-pull');

@@ -181,6 +181,14 @@ export class ObjectStore {
       );
   }
 
+  /** The stored object (not a copy) and its key; 404 when it does not exist. */
+  private existing(kind: Kind, namespace: string | undefined, name: string) {
+    const k = this.key(kind, namespace, name);
+    const current = this.objects.get(kind)!.get(k);
+    if (!current) throw notFound(kind, name);
+    return { k, current };
+  }
+
   /** A JSON merge patch; name, namespace and uid cannot change. */
   mergePatch(
     kind: Kind,
@@ -188,9 +196,7 @@ export class ObjectStore {
     name: string,
     patch: any,
   ): any {
-    const k = this.key(kind, namespace, name);
-    const current = this.objects.get(kind)!.get(k);
-    if (!current) throw notFound(kind, name);
+    const { k, current } = this.existing(kind, namespace, name);
     const next = applyMergePatch(current, patch);
     next.metadata.name = current.metadata.name;
     next.metadata.namespace = current.metadata.namespace;
@@ -206,9 +212,7 @@ export class ObjectStore {
     name: string,
     body: any,
   ): any {
-    const k = this.key(kind, namespace, name);
-    const current = this.objects.get(kind)!.get(k);
-    if (!current) throw notFound(kind, name);
+    const { k, current } = this.existing(kind, namespace, name);
     const next = clone(body);
     next.apiVersion = current.apiVersion;
     next.kind = current.kind;

@@ -12,13 +12,8 @@ const statusOf = (e: any) => e?.code ?? e?.statusCode;
 describe('KubeSimulator watches with the real @kubernetes/client-node', () => {
   let sim: KubeSimulator;
   let core: CoreV1Api;
-
-  beforeEach(async () => {
-    ({ sim, core } = await startSimulator());
-  });
-  afterEach(async () => {
-    await sim.close();
-  });
+  beforeEach(async () => ({ sim, core } = await startSimulator()));
+  afterEach(() => sim.close());
 
   it('a Watch receives ADDED, MODIFIED and DELETED for its selector, with bookmarks and timeoutSeconds', async () => {
     await core.createNamespace({ body: { metadata: { name: 'w' } } });
