@@ -1,10 +1,7 @@
-import {
-  errorStatus,
-  errorText,
-  formatBytes,
-  formatTime,
-  relativeTime,
-} from './format';
+import * as format from './format';
+
+const { errorStatus, errorText, formatBytes, formatTime, relativeTime } =
+  format;
 
 describe('format', () => {
   it('prefers the backend message a ResponseError carries', () => {
