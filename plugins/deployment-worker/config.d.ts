@@ -1,6 +1,12 @@
 export interface Config {
   /** The deployment worker (consumer of deploy and stop jobs). */
   deploymentWorker?: {
+    /**
+     * Whether this process consumes deploy and stop jobs. The portal backend
+     * of a cluster installation sets false (the worker Deployment consumes);
+     * the embedded default runs the worker in the backend. Default: true
+     */
+    enabled?: boolean;
     /** Deploys in flight at once (the prefetch). Default: 4 */
     concurrency?: number;
     /**

@@ -222,3 +222,52 @@ describe('deployment worker with the local driver', () => {
     expect(notInstanced.status).toBe(404);
   });
 });
+
+describe('deployment worker disabled (a portal backend next to a worker Deployment)', () => {
+  it('consumes nothing: a start stays QUEUED and the worker serves no routes', async () => {
+    const { server } = await startTestBackend({
+      features: [
+        mockServices.httpAuth.factory({
+          defaultCredentials: mockCredentials.none(),
+        }),
+        mockServices.rootConfig.factory({
+          data: {
+            deployment: {
+              gateway: {
+                keys: [
+                  { kid: 'k', secret: Buffer.alloc(32, 3).toString('base64') },
+                ],
+              },
+            },
+            deploymentWorker: { enabled: false },
+          },
+        }),
+        catalogServiceMock.factory({
+          entities: [challenge('quick', ['100'])] as any,
+        }),
+        fakeContest,
+        deploymentPlugin,
+        deploymentWorkerPlugin,
+      ],
+    });
+    const auth = mockCredentials.service.header();
+    const started = await request(server)
+      .post('/api/deployment/instances')
+      .set('Authorization', auth)
+      .send({
+        contestId: 'c1',
+        teamId: 't1',
+        challengeRef: 'challenge:default/quick',
+      });
+    expect(started.status).toBe(202);
+    await new Promise(resolve => setTimeout(resolve, 1500));
+    const status = await request(server)
+      .get(`/api/deployment/instances/${started.body.id}`)
+      .set('Authorization', auth);
+    expect(status.body.state).toBe('QUEUED');
+    const health = await request(server)
+      .get('/api/deployment-worker/health')
+      .set('Authorization', auth);
+    expect(health.status).toBe(404);
+  });
+});

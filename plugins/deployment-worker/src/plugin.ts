@@ -42,6 +42,12 @@ export const deploymentWorkerPlugin = createBackendPlugin({
       },
       async init(deps) {
         const settings = deps.config.getOptionalConfig('deploymentWorker');
+        // A portal backend next to a worker Deployment must not consume jobs
+        // too (it would run them with its own driver): the chart sets false.
+        if (settings?.getOptionalBoolean('enabled') === false) {
+          deps.logger.info('Deployment worker disabled in this process');
+          return;
+        }
         const concurrency = settings?.getOptionalNumber('concurrency') ?? 4;
         const driverName = settings?.getOptionalString('driver') ?? 'local';
         if (driverName !== 'local' && driverName !== 'kubernetes') {
