@@ -70,6 +70,10 @@ describe('KubeSimulator objects with the real @kubernetes/client-node', () => {
   });
 
   it('deleting a namespace terminates it, then removes everything in it', async () => {
+    // Terminating long enough that the refused create below lands inside
+    // the window even on a loaded machine.
+    await sim.close();
+    ({ sim, core } = await startSimulator({ namespaceTerminationMs: 1000 }));
     await core.createNamespace({ body: { metadata: { name: 'gone' } } });
     await core.createNamespacedSecret({
       namespace: 'gone',

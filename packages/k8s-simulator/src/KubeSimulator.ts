@@ -27,6 +27,8 @@ export type KubeSimulatorOptions = {
    * Default: 0 (it succeeds at once)
    */
   workflowDurationMs?: number;
+  /** How long a deleted namespace stays Terminating before its content goes. Default: 20 ms */
+  namespaceTerminationMs?: number;
 };
 
 /** `sim.faults`: what tests may inject (see {@link Faults}). */
@@ -78,15 +80,19 @@ export class KubeSimulator {
   }
 
   private constructor(readonly options: Required<KubeSimulatorOptions>) {
-    this.store = new ObjectStore(options.historyLimit, {
-      onEvent: (kind, event) => this.watches.broadcast(kind, event),
-      onCreated: (kind, obj) => {
-        if (kind === 'workflows') this.controller.onCreated(obj);
+    this.store = new ObjectStore(
+      options.historyLimit,
+      {
+        onEvent: (kind, event) => this.watches.broadcast(kind, event),
+        onCreated: (kind, obj) => {
+          if (kind === 'workflows') this.controller.onCreated(obj);
+        },
+        onDeleted: (kind, obj) => {
+          if (kind === 'pods') this.podLogs.delete(obj.metadata.uid);
+        },
       },
-      onDeleted: (kind, obj) => {
-        if (kind === 'pods') this.podLogs.delete(obj.metadata.uid);
-      },
-    });
+      options.namespaceTerminationMs,
+    );
     this.watches = new WatchHub(this.store);
     this.faultState = new Faults(() => {
       this.store.expireHistory();
@@ -105,6 +111,7 @@ export class KubeSimulator {
       workflowNamespace: options.workflowNamespace ?? 'argo',
       historyLimit: options.historyLimit ?? 1000,
       workflowDurationMs: options.workflowDurationMs ?? 0,
+      namespaceTerminationMs: options.namespaceTerminationMs ?? 20,
     });
     sim.create('namespaces', {
       metadata: { name: sim.options.workflowNamespace },

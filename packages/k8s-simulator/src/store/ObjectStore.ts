@@ -25,9 +25,6 @@ export const clone = <T>(o: T): T => JSON.parse(JSON.stringify(o));
 
 const DNS_1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 
-/** How long a deleted namespace stays Terminating before its content goes. */
-const NAMESPACE_TERMINATION_MS = 20;
-
 /**
  * The simulator's etcd: objects per kind, one global monotonically
  * increasing resourceVersion, and the recent events per kind that watches
@@ -46,6 +43,8 @@ export class ObjectStore {
   constructor(
     private readonly historyLimit: number,
     private readonly listeners: ObjectStoreListeners,
+    /** How long a deleted namespace stays Terminating before its content goes. */
+    private readonly namespaceTerminationMs = 20,
   ) {
     for (const kind of ALL_KINDS) {
       this.objects.set(kind, new Map());
@@ -242,7 +241,7 @@ export class ObjectStore {
         this.commit(kind, k, terminating, 'MODIFIED');
         setTimeout(
           () => this.finishNamespace(name),
-          NAMESPACE_TERMINATION_MS,
+          this.namespaceTerminationMs,
         ).unref();
       }
       return true;
