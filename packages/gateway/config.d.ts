@@ -18,6 +18,19 @@ export interface Config {
       adminPort?: number;
       /** Instances are served at `<instance id>.<domain>`. Default: gateway.localhost */
       domain?: string;
+      /**
+       * Where tokens may send the embedded gateway; anything else is refused
+       * (403 / `ERR target_not_allowed`). Default: loopback ports
+       * 32768-65535 only (the local driver's instances), no CIDRs, no hosts.
+       */
+      allowedTargets?: {
+        /** IPv4/IPv6 networks, e.g. `10.42.0.0/16`. */
+        cidrs?: string[];
+        /** Host patterns: a leading `.` matches a suffix, `*` one label's characters (`.fs-*.svc.cluster.local`). */
+        hosts?: string[];
+        /** Loopback ports or ranges (`32768-65535`). */
+        loopbackPorts?: string[];
+      };
     };
   };
 }

@@ -11,9 +11,14 @@ import type {
   GatewayTokenRefusal,
   RevocationFailureMode,
 } from '@flagstage/plugin-gateway-common';
+import type { TargetAllowlist } from './targetAllowlist';
 
-/** A verified token and its non-secret id. */
-export type Access = { payload: GatewayTokenPayload; tokenId: string };
+/** A verified token, its non-secret id, and whether its target is allowed. */
+export type Access = {
+  payload: GatewayTokenPayload;
+  tokenId: string;
+  targetAllowed: boolean;
+};
 
 export type AccessRefusal =
   | GatewayTokenRefusal
@@ -21,7 +26,8 @@ export type AccessRefusal =
   | 'wrong_protocol'
   | 'wrong_instance'
   | 'revoked'
-  | 'revocations_unavailable';
+  | 'revocations_unavailable'
+  | 'target_not_allowed';
 
 const CACHE_LIMIT = 50_000;
 
@@ -36,6 +42,8 @@ export class AccessControl {
   private revokedInstances = new Set<string>();
   private revokedTeams = new Set<string>();
   private revokedTokens = new Set<string>();
+  /** Instances stopped or expired (deployment's revocations): id → until when (ms). */
+  private stoppedInstances = new Map<string, number>();
   /** False while revocations could not be loaded (Redis down at start). */
   revocationsKnown = true;
   private listeners: Array<() => void> = [];
@@ -44,6 +52,7 @@ export class AccessControl {
     private readonly keyring: GatewayKeyring,
     public limits: GatewayLimits,
     private readonly failureMode: RevocationFailureMode,
+    private readonly targets: TargetAllowlist,
   ) {}
 
   /** Verifies (or recalls) a token and checks protocol, instance and revocations. */
@@ -62,7 +71,11 @@ export class AccessControl {
     if (!access) {
       const result = verifyGatewayToken(token, this.keyring, now);
       if (!result.ok) return result;
-      access = { payload: result.payload, tokenId: gatewayTokenId(token) };
+      access = {
+        payload: result.payload,
+        tokenId: gatewayTokenId(token),
+        targetAllowed: this.targets.allows(result.payload.target),
+      };
       if (this.verified.size >= CACHE_LIMIT) this.verified.clear();
       this.verified.set(token, access);
     }
@@ -74,12 +87,15 @@ export class AccessControl {
     if (!this.revocationsKnown && this.failureMode === 'closed')
       return { ok: false, reason: 'revocations_unavailable' };
     if (this.isRevoked(access)) return { ok: false, reason: 'revoked' };
+    if (!access.targetAllowed)
+      return { ok: false, reason: 'target_not_allowed' };
     return { ok: true, access };
   }
 
-  isRevoked(access: Access): boolean {
+  isRevoked(access: Pick<Access, 'payload' | 'tokenId'>): boolean {
     return (
       this.revokedInstances.has(access.payload.iid) ||
+      this.stoppedInstances.has(access.payload.iid) ||
       this.revokedTeams.has(access.payload.team) ||
       this.revokedTokens.has(access.tokenId)
     );
@@ -100,12 +116,29 @@ export class AccessControl {
     for (const listener of this.listeners) listener();
   }
 
+  /**
+   * Replaces the stopped instances (id → ms until which their tokens are
+   * refused); listeners close their open connections.
+   */
+  setStoppedInstances(stopped: Map<string, number>) {
+    this.stoppedInstances = stopped;
+    for (const listener of this.listeners) listener();
+  }
+
+  /** One more stopped instance (from the in-process publisher of the embedded gateway). */
+  instanceStopped(iid: string, untilMs: number) {
+    this.stoppedInstances.set(iid, untilMs);
+    for (const listener of this.listeners) listener();
+  }
+
   onRevocationsChanged(listener: () => void) {
     this.listeners.push(listener);
   }
 
-  /** Drops expired tokens from the cache. */
+  /** Drops expired tokens from the cache, and stopped instances whose tokens have all expired. */
   sweep(now = Date.now()) {
+    for (const [iid, until] of this.stoppedInstances)
+      if (until <= now) this.stoppedInstances.delete(iid);
     for (const [token, access] of this.verified) {
       if (access.payload.exp * 1000 <= now) this.verified.delete(token);
     }

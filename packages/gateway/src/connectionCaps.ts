@@ -11,6 +11,7 @@ export class ConnectionCaps {
   private total = 0;
   private readonly perIp = new Map<string, number>();
   private readonly perToken = new Map<string, number>();
+  private readonly unauthenticated = new Map<string, number>();
 
   constructor(private limits: GatewayLimits['tcp']) {}
 
@@ -34,6 +35,23 @@ export class ConnectionCaps {
       this.total -= 1;
       decrement(this.perIp, ip);
       decrement(this.perToken, tokenId);
+    };
+  }
+
+  /**
+   * Counts a raw TCP connection from `ip` at accept time, until it has
+   * authenticated or closed; undefined when the address already holds
+   * `maxUnauthenticatedPerIp` of them.
+   */
+  acquireUnauthenticated(ip: string): (() => void) | undefined {
+    const count = this.unauthenticated.get(ip) ?? 0;
+    if (count >= this.limits.maxUnauthenticatedPerIp) return undefined;
+    this.unauthenticated.set(ip, count + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      decrement(this.unauthenticated, ip);
     };
   }
 

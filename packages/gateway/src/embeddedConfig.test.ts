@@ -38,6 +38,59 @@ describe('embeddedGatewayConfig', () => {
       redisKeyPrefix: 'ctf:',
       drainSeconds: 1,
       keys: [{ kid: 'dev-1', secret }],
+      mode: 'development',
+      allowedTargets: { cidrs: [], hosts: [], loopbackPorts: [[32768, 65535]] },
     });
+  });
+
+  it('takes its target allowlist from gateway.embedded.allowedTargets', () => {
+    const config = embeddedGatewayConfig(
+      new ConfigReader({
+        gateway: {
+          embedded: {
+            enabled: true,
+            allowedTargets: {
+              cidrs: ['10.0.0.0/8'],
+              loopbackPorts: ['4000-4100', '5000'],
+            },
+          },
+        },
+        deployment: { gateway: { keys } },
+      }),
+    );
+    expect(config?.allowedTargets).toEqual({
+      cidrs: ['10.0.0.0/8'],
+      hosts: [],
+      loopbackPorts: [
+        [4000, 4100],
+        [5000, 5000],
+      ],
+    });
+  });
+
+  it('refuses the committed development key when the backend runs as production', () => {
+    const env = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
+    try {
+      expect(() =>
+        embeddedGatewayConfig(
+          new ConfigReader({
+            gateway: { embedded: { enabled: true } },
+            deployment: {
+              gateway: {
+                keys: [
+                  {
+                    kid: 'dev-1',
+                    secret: '8bTVRxTtA2M4t3iKGquykD1PTNQhxkodRK/GKQw73TA=',
+                  },
+                ],
+              },
+            },
+          }),
+        ),
+      ).toThrow(/development key/);
+    } finally {
+      process.env.NODE_ENV = env;
+    }
   });
 });

@@ -16,8 +16,18 @@ export function embeddedGatewayConfig(
   const keys = (config.getOptionalConfigArray('deployment.gateway.keys') ?? [])
     .map(k => `${k.getString('kid')}:${k.getString('secret')}`)
     .join(',');
+  const targets = embedded.getOptionalConfig('allowedTargets');
+  const joined = (key: string) =>
+    targets?.getOptionalStringArray(key)?.join(',');
   return configFromEnv({
+    // The committed development key is accepted unless the backend runs as production.
+    GATEWAY_MODE:
+      process.env.NODE_ENV === 'production' ? 'production' : 'development',
     GATEWAY_KEYS: keys,
+    GATEWAY_ALLOWED_CIDRS: joined('cidrs'),
+    GATEWAY_ALLOWED_HOSTS: joined('hosts') ?? '',
+    // Default: the local driver's instances (loopback, the OS's ephemeral ports).
+    GATEWAY_ALLOWED_LOOPBACK_PORTS: joined('loopbackPorts') ?? '32768-65535',
     GATEWAY_HTTP_HOST: '127.0.0.1',
     GATEWAY_HTTP_PORT: String(embedded.getOptionalNumber('httpPort') ?? 8080),
     GATEWAY_TCP_HOST: '127.0.0.1',

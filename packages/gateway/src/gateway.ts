@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { Server as NetServer, Socket } from 'node:net';
 import { once } from 'node:events';
 import { GatewayKeyring } from '@flagstage/plugin-gateway-node';
+import type { GatewayTokenPayload } from '@flagstage/plugin-gateway-common';
 import type { GatewayConfig } from './config';
 import { AccessControl } from './accessControl';
 import { AccessLog } from './accessLog';
@@ -15,6 +16,8 @@ import { createHttpServer } from './httpServer';
 import { createTcpServer } from './tcpServer';
 import { createAdminServer } from './adminServer';
 import { RedisSync } from './redisSync';
+import { TargetAllowlist } from './targetAllowlist';
+import { LinkTokenLedger } from './linkTokens';
 
 /** A running gateway: its servers, state, and addresses (useful with port 0). */
 export type Gateway = {
@@ -43,6 +46,7 @@ export async function startGateway(
     new GatewayKeyring(config.keys),
     config.limits,
     config.revocationFailureMode,
+    new TargetAllowlist(config.allowedTargets),
   );
   const caps = new ConnectionCaps(config.limits.tcp);
   const perToken = new TokenBuckets(
@@ -53,8 +57,13 @@ export async function startGateway(
     config.limits.http.perIpRps,
     config.limits.http.perIpBurst,
   );
+  const invalidTokens = new TokenBuckets(
+    config.limits.tcp.invalidTokensPerIpPerMinute / 60,
+    config.limits.tcp.invalidTokensPerIpPerMinute,
+  );
   const live = new LiveConnections();
   const pools = new UpstreamPools(config.upstreamTimeoutMs);
+  const links = new LinkTokenLedger();
   let draining = false;
 
   const applyLimits = () => {
@@ -62,11 +71,15 @@ export async function startGateway(
     caps.configure(l.tcp);
     perToken.configure(l.http.perTokenRps, l.http.perTokenBurst);
     perIp.configure(l.http.perIpRps, l.http.perIpBurst);
+    invalidTokens.configure(
+      l.tcp.invalidTokensPerIpPerMinute / 60,
+      l.tcp.invalidTokensPerIpPerMinute,
+    );
   };
   access.onRevocationsChanged(() => {
     const closed = live.closeWhere(c =>
       access.isRevoked({
-        payload: { iid: c.iid, team: c.team } as any,
+        payload: { iid: c.iid, team: c.team } as GatewayTokenPayload,
         tokenId: c.tokenId,
       }),
     );
@@ -78,11 +91,13 @@ export async function startGateway(
     access,
     perToken,
     perIp,
+    invalidTokens,
     caps,
     log,
     metrics,
     live,
     pools,
+    links,
     isDraining: () => draining,
   };
   const http = createHttpServer(deps);
@@ -113,12 +128,15 @@ export async function startGateway(
       applyLimits,
     );
     await redis.start();
+    links.useShared(redis);
   }
 
   const sweeper = setInterval(() => {
     perToken.sweep();
     perIp.sweep();
+    invalidTokens.sweep();
     access.sweep();
+    links.sweep();
     pools.sweep();
   }, 10_000);
   sweeper.unref();

@@ -6,6 +6,7 @@ import type { GatewayMetrics } from './metrics';
 import type { LiveConnections } from './liveConnections';
 import type { TokenBuckets } from './tokenBucket';
 import type { UpstreamPools } from './upstreamPools';
+import type { LinkTokenLedger } from './linkTokens';
 
 /** What the gateway's listeners share: configuration, policy, limiters, log, metrics. */
 export type GatewayDeps = {
@@ -13,10 +14,13 @@ export type GatewayDeps = {
   access: AccessControl;
   perToken: TokenBuckets;
   perIp: TokenBuckets;
+  /** Invalid TCP token lines per client IP. */
+  invalidTokens: TokenBuckets;
   caps: ConnectionCaps;
   log: AccessLog;
   metrics: GatewayMetrics;
   live: LiveConnections;
   pools: UpstreamPools;
+  links: LinkTokenLedger;
   isDraining: () => boolean;
 };

@@ -106,12 +106,23 @@ function requestOutcome(
   return outcome;
 }
 
-/** The request's headers as the instance gets them: no hop-by-hop, no gateway token, fresh X-Forwarded-*. */
-function forwardedHeaders(
+const FORWARDED = new Set([
+  'x-forwarded-for',
+  'x-forwarded-host',
+  'x-forwarded-proto',
+]);
+
+/**
+ * The request's headers as the instance gets them, as raw name/value pairs,
+ * for HTTP and WebSocket alike: no hop-by-hop headers (an upgrade keeps its
+ * `Connection`/`Upgrade`), no gateway cookie or bearer token, and the
+ * client's `X-Forwarded-*` replaced by the gateway's own.
+ */
+export function forwardedHeaders(
   req: IncomingMessage,
   ip: string,
-  dropAuthorization: boolean,
   secure: boolean,
+  upgrade = false,
 ): string[] {
   const host = req.headers.host ?? '';
   const headers: string[] = [];
@@ -119,19 +130,18 @@ function forwardedHeaders(
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i];
     const lower = name.toLowerCase();
-    if (HOP_BY_HOP.has(lower)) continue;
+    if (FORWARDED.has(lower)) continue;
+    if (
+      HOP_BY_HOP.has(lower) &&
+      !(upgrade && (lower === 'connection' || lower === 'upgrade'))
+    )
+      continue;
     if (lower === 'cookie') {
       const kept = withoutAccessCookie(raw[i + 1]);
       if (kept) headers.push(name, kept);
       continue;
     }
-    if (lower === 'authorization' && dropAuthorization) continue;
-    if (
-      lower === 'x-forwarded-for' ||
-      lower === 'x-forwarded-host' ||
-      lower === 'x-forwarded-proto'
-    )
-      continue;
+    if (lower === 'authorization' && bearerToken(raw[i + 1])) continue;
     headers.push(name, raw[i + 1]);
   }
   headers.push(
@@ -145,6 +155,23 @@ function forwardedHeaders(
     secure ? 'https' : 'http',
   );
   return headers;
+}
+
+/**
+ * Where the link trade redirects: the request's path and query on this same
+ * host. `//host`, `/\host`, absolute URLs and dot segments that would leave
+ * the host become a path on it.
+ */
+export function sameHostPath(url: string): string {
+  const base = 'http://gateway.invalid';
+  let parsed: URL;
+  try {
+    parsed = new URL(url, base);
+  } catch {
+    return '/';
+  }
+  if (parsed.origin !== base) return '/';
+  return parsed.pathname.replace(/^[/\\]+/, '/') + parsed.search;
 }
 
 /** The request body, counted as it streams, failing past `maxBody`; null without one. */
@@ -192,23 +219,7 @@ export function createRequestHandler(deps: GatewayDeps) {
 
     // First visit: the token comes in the query; trade it for a host-only cookie.
     if (fromQuery !== undefined) {
-      const checked = access.check(fromQuery, { proto: 'http', iid });
-      if (!checked.ok) {
-        outcome.deny(checked.reason);
-        return;
-      }
-      res.writeHead(302, {
-        location: rest,
-        'set-cookie': accessCookie(
-          fromQuery,
-          checked.access.payload.exp,
-          config.secureCookies,
-        ),
-        'cache-control': 'no-store',
-        'content-length': 0,
-      });
-      res.end();
-      outcome.done(302, undefined, checked.access);
+      tradeLinkToken(deps, req, res, { token: fromQuery, iid, rest }, outcome);
       return;
     }
 
@@ -231,8 +242,55 @@ export function createRequestHandler(deps: GatewayDeps) {
       });
       return;
     }
-    forward(deps, req, res, rest, ip, checked.access, fromBearer, outcome);
+    forward(deps, req, res, rest, ip, checked.access, outcome);
   };
+}
+
+/**
+ * Trades a link token for the cookie, once: a second trade of the same
+ * token is refused, unless it comes from the browser that holds the cookie
+ * (a reload of the link), which is sent on without a new cookie.
+ */
+function tradeLinkToken(
+  deps: GatewayDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  link: { token: string; iid: string; rest: string },
+  outcome: RequestOutcome,
+) {
+  const checked = deps.access.check(link.token, {
+    proto: 'http',
+    iid: link.iid,
+  });
+  if (!checked.ok) {
+    outcome.deny(checked.reason);
+    return;
+  }
+  const a = checked.access;
+  const redirect = (cookie?: string) => {
+    res.writeHead(302, {
+      location: sameHostPath(link.rest),
+      ...(cookie ? { 'set-cookie': cookie } : {}),
+      'cache-control': 'no-store',
+      'content-length': 0,
+    });
+    res.end();
+    outcome.done(302, undefined, a);
+  };
+  if (cookieToken(req.headers.cookie) === link.token) {
+    redirect();
+    return;
+  }
+  deps.links.claim(a.tokenId, a.payload.exp).then(
+    first => {
+      if (!first) outcome.deny('link_used', a);
+      else
+        redirect(
+          accessCookie(link.token, a.payload.exp, deps.config.secureCookies),
+        );
+    },
+    () => outcome.deny('revocations_unavailable', a),
+  );
 }
 
 /** Streams an allowed request to its instance and the answer back. */
@@ -243,7 +301,6 @@ function forward(
   path: string,
   ip: string,
   a: Access,
-  fromBearer: string | undefined,
   outcome: RequestOutcome,
 ) {
   const maxBody = deps.access.limits.http.maxBodyBytes;
@@ -255,12 +312,7 @@ function forward(
   }
   const progress: ResponseProgress = { in: 0, out: 0, finished: false };
   const body = countedBody(req, declared, maxBody, n => (progress.in += n));
-  const headers = forwardedHeaders(
-    req,
-    ip,
-    fromBearer !== undefined,
-    deps.config.secureCookies,
-  );
+  const headers = forwardedHeaders(req, ip, deps.config.secureCookies);
   const handler = upstreamResponseHandler({
     res,
     metrics: deps.metrics,

@@ -9,6 +9,7 @@ import {
   testServiceUrls,
   uniqueTestId,
 } from '@flagstage/test-utils';
+import { GatewayInstanceRevocationsPublisher } from '@flagstage/plugin-gateway-node';
 import { startGateway, type Gateway } from './gateway';
 import {
   DOMAIN,
@@ -141,6 +142,61 @@ describeWithServices(['redis'])('gateway policy from Redis', () => {
           ).status === 200,
       ),
     ).toBe(true);
+  });
+
+  it('refuses a stopped instance’s tokens and closes its connections once the deployment plugin publishes it', async () => {
+    const publisher = new GatewayInstanceRevocationsPublisher({
+      logger: { warn: () => {} } as any,
+      redisUrl: testServiceUrls.redis,
+      keyPrefix: prefix,
+    });
+    const stoppedHost = `inst-stopped.${DOMAIN}`;
+    const t = token({ target: upstreams.httpTarget, iid: 'inst-stopped' });
+    const status = async () =>
+      (
+        await get(gateway, stoppedHost, '/', {
+          headers: { cookie: `fsg_token=${t}` },
+        })
+      ).status;
+    expect(await status()).toBe(200);
+    const tcp = net.connect(gateway.addresses.tcp, '127.0.0.1');
+    tcp.write(
+      `${token({
+        target: upstreams.tcpTarget,
+        iid: 'inst-stopped',
+        proto: 'tcp',
+      })}\n`,
+    );
+    await new Promise(r => tcp.once('data', r));
+    const closed = new Promise(r => tcp.once('close', r));
+
+    await publisher.instanceStopped('inst-stopped', Date.now() + 60_000);
+    expect(await eventually(async () => (await status()) === 403)).toBe(true);
+    await closed;
+    // Entries whose tokens have all expired are dropped by the next publish.
+    await publisher.instanceStopped('inst-old', Date.now() - 1);
+    expect(
+      await redis.zrange(prefix + GATEWAY_REDIS.stoppedInstancesKey, 0, -1),
+    ).toEqual(['inst-stopped']);
+    await publisher.close();
+  });
+
+  it('lets a link token open an instance once across replicas', async () => {
+    const other = await startGateway(
+      testConfig({
+        redisUrl: testServiceUrls.redis,
+        redisKeyPrefix: prefix,
+        replica: 'r2',
+      }),
+      { logWrite: () => {}, defaultMetrics: false },
+    );
+    try {
+      const t = token({ target: upstreams.httpTarget, chal: 'two-replicas' });
+      expect((await get(gateway, host, `/?token=${t}`)).status).toBe(302);
+      expect((await get(other, host, `/?token=${t}`)).status).toBe(403);
+    } finally {
+      await other.stop();
+    }
   });
 
   it('reports live connections to Redis with a TTL, without tokens', async () => {

@@ -26,6 +26,8 @@ export class RedisSync {
   private readonly keys: {
     limits: string;
     revocations: string;
+    stopped: string;
+    usedLink: string;
     channel: string;
     report: string;
   };
@@ -55,6 +57,8 @@ export class RedisSync {
     this.keys = {
       limits: prefix + GATEWAY_REDIS.limitsKey,
       revocations: prefix + GATEWAY_REDIS.revocationsKey,
+      stopped: prefix + GATEWAY_REDIS.stoppedInstancesKey,
+      usedLink: prefix + GATEWAY_REDIS.usedLinkKeyPrefix,
       channel: prefix + GATEWAY_REDIS.changesChannel,
       report: `${prefix}${GATEWAY_REDIS.connectionsKeyPrefix}${replica}`,
     };
@@ -131,7 +135,19 @@ export class RedisSync {
   }
 
   async reloadRevocations() {
-    const all = await this.client.hgetall(this.keys.revocations);
+    const [all, stopped] = await Promise.all([
+      this.client.hgetall(this.keys.revocations),
+      this.client.zrangebyscore(
+        this.keys.stopped,
+        `(${Date.now()}`,
+        '+inf',
+        'WITHSCORES',
+      ),
+    ]);
+    const stoppedUntil = new Map<string, number>();
+    for (let i = 0; i < stopped.length; i += 2)
+      stoppedUntil.set(stopped[i], Number(stopped[i + 1]));
+    this.access.setStoppedInstances(stoppedUntil);
     const list: GatewayRevocation[] = [];
     for (const [field, value] of Object.entries(all)) {
       try {
@@ -146,6 +162,18 @@ export class RedisSync {
       }
     }
     this.access.setRevocations(list);
+  }
+
+  /** The link-token ledger's shared side: true the first time a token id is claimed. */
+  async claimOnce(tokenId: string, expMs: number): Promise<boolean> {
+    const set = await this.client.set(
+      this.keys.usedLink + tokenId,
+      '1',
+      'PXAT',
+      expMs,
+      'NX',
+    );
+    return set === 'OK';
   }
 
   async report() {

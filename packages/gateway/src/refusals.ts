@@ -8,6 +8,7 @@ export type RefusalReason =
   | AccessRefusal
   | CapRefusal
   | 'unknown_host'
+  | 'link_used'
   | 'rate_limited'
   | 'body_too_large'
   | 'upstream_unreachable'
@@ -68,6 +69,15 @@ export const REFUSALS: Record<
   revoked: {
     status: 403,
     message: 'Access to this instance has been revoked.',
+  },
+  target_not_allowed: {
+    status: 403,
+    message: 'This instance cannot be reached through the gateway.',
+  },
+  link_used: {
+    status: 403,
+    message:
+      'This access link was already used. Open the instance again from the contest page.',
   },
   revocations_unavailable: {
     status: 503,

@@ -20,8 +20,36 @@ import {
 export function createTcpServer(deps: GatewayDeps): net.Server {
   // Half-open: a client may finish sending and still read the instance's answer.
   const server = net.createServer({ allowHalfOpen: true });
-  server.on('connection', (socket: Socket) => authenticate(deps, socket));
+  server.on('connection', (socket: Socket) => accept(deps, socket));
   return server;
+}
+
+/**
+ * Counts a new connection against its address before anything is read: an
+ * address that sent too many invalid tokens lately is refused at once, and
+ * one holding too many connections still waiting for their token line is
+ * closed (counted in the refusal metric, not logged line by line: that is
+ * what a flood looks like).
+ */
+function accept(deps: GatewayDeps, socket: Socket) {
+  const ip = clientIpOf(undefined, socket, false);
+  socket.on('error', () => {});
+  const quickRefusal = (reason: RefusalReason) => {
+    deps.metrics.refusals.inc({ proto: 'tcp', reason });
+    socket.end(`ERR ${reason}: ${REFUSALS[reason].message}\n`);
+    socket.destroySoon?.();
+  };
+  if (deps.invalidTokens.wait(ip) > 0) {
+    quickRefusal('rate_limited');
+    return;
+  }
+  const release = deps.caps.acquireUnauthenticated(ip);
+  if (!release) {
+    quickRefusal('per_ip');
+    return;
+  }
+  socket.once('close', release);
+  authenticate(deps, socket, ip, release);
 }
 
 type Admitted = { access: Access; release: () => void };
@@ -34,16 +62,24 @@ function admit(
 ): Admitted | RefusalReason {
   if (deps.isDraining()) return 'draining';
   const checked = deps.access.check(token, { proto: 'tcp' });
-  if (!checked.ok) return checked.reason;
+  if (!checked.ok) {
+    // An invalid token (not a refusal of a valid one) spends the address's budget.
+    if (REFUSALS[checked.reason].status === 401) deps.invalidTokens.take(ip);
+    return checked.reason;
+  }
   const release = deps.caps.acquire(ip, checked.access.tokenId);
   if (typeof release === 'string') return release;
   return { access: checked.access, release };
 }
 
 /** Waits for the token line (within the auth timeout), then pipes to the instance or refuses. */
-function authenticate(deps: GatewayDeps, socket: Socket) {
+function authenticate(
+  deps: GatewayDeps,
+  socket: Socket,
+  ip: string,
+  authenticated: () => void,
+) {
   const started = performance.now();
-  const ip = clientIpOf(undefined, socket, false);
   const id = randomUUID();
   let buffered = Buffer.alloc(0);
   let settled = false;
@@ -72,7 +108,6 @@ function authenticate(deps: GatewayDeps, socket: Socket) {
       setTimeout(() => socket.destroy(), 1000).unref();
     }
   }, deps.access.limits.tcp.authTimeoutMs);
-  socket.on('error', () => {});
   socket.once('end', () => {
     // The client finished before authenticating: nothing to answer.
     if (!settled) {
@@ -88,7 +123,10 @@ function authenticate(deps: GatewayDeps, socket: Socket) {
     buffered = buffered.length ? Buffer.concat([buffered, chunk]) : chunk;
     const nl = buffered.indexOf(10);
     if (nl < 0) {
-      if (buffered.length > MAX_GATEWAY_TOKEN_LENGTH + 2) refuse('oversized');
+      if (buffered.length > MAX_GATEWAY_TOKEN_LENGTH + 2) {
+        deps.invalidTokens.take(ip);
+        refuse('oversized');
+      }
       return;
     }
     socket.off('data', onData);
@@ -105,6 +143,7 @@ function authenticate(deps: GatewayDeps, socket: Socket) {
     }
     settled = true;
     clearTimeout(authTimer);
+    authenticated();
     pipeToInstance(deps, socket, buffered.subarray(nl + 1), admitted, {
       id,
       ip,

@@ -19,6 +19,21 @@ export class TokenBuckets {
 
   /** Takes one token; returns 0 when allowed, else the seconds until one is available. */
   take(key: string): number {
+    const b = this.refilled(key);
+    if (b.tokens >= 1) {
+      b.tokens -= 1;
+      return 0;
+    }
+    return (1 - b.tokens) / this.rate;
+  }
+
+  /** The seconds until `key` has a token (0: now), without taking one. */
+  wait(key: string): number {
+    const b = this.buckets.has(key) ? this.refilled(key) : undefined;
+    return !b || b.tokens >= 1 ? 0 : (1 - b.tokens) / this.rate;
+  }
+
+  private refilled(key: string) {
     const now = this.clock();
     let b = this.buckets.get(key);
     if (!b) {
@@ -31,11 +46,7 @@ export class TokenBuckets {
       );
       b.at = now;
     }
-    if (b.tokens >= 1) {
-      b.tokens -= 1;
-      return 0;
-    }
-    return (1 - b.tokens) / this.rate;
+    return b;
   }
 
   /** Drops buckets that have refilled completely. */

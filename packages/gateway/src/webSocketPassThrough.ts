@@ -3,27 +3,20 @@ import type { Socket } from 'node:net';
 import type { Access } from './accessControl';
 import type { GatewayDeps } from './gatewayDeps';
 import { refuseUpgrade } from './refusals';
-import { bearerToken, withoutAccessCookie } from './tokenSources';
+import { forwardedHeaders } from './httpProxy';
 import { connectUpstream, trackConnection } from './trackedConnection';
 
-/** The upgrade request as the instance gets it: without the gateway's cookie or bearer token. */
+/** The upgrade request as the instance gets it: the same headers as a proxied HTTP request. */
 function upgradeRequestHead(
   req: IncomingMessage,
   path: string,
   ip: string,
+  secure: boolean,
 ): string {
   const lines = [`${req.method} ${path} HTTP/1.1`];
-  const raw = req.rawHeaders;
-  for (let i = 0; i < raw.length; i += 2) {
-    const lower = raw[i].toLowerCase();
-    if (lower === 'cookie') {
-      const kept = withoutAccessCookie(raw[i + 1]);
-      if (kept) lines.push(`${raw[i]}: ${kept}`);
-    } else if (lower !== 'authorization' || !bearerToken(raw[i + 1])) {
-      lines.push(`${raw[i]}: ${raw[i + 1]}`);
-    }
-  }
-  lines.push(`X-Forwarded-For: ${ip}`);
+  const headers = forwardedHeaders(req, ip, secure, true);
+  for (let i = 0; i < headers.length; i += 2)
+    lines.push(`${headers[i]}: ${headers[i + 1]}`);
   return `${lines.join('\r\n')}\r\n\r\n`;
 }
 
@@ -56,7 +49,9 @@ export function passThroughUpgrade(
   });
   const { entry } = tracked;
   upstream.on('connect', () => {
-    upstream.write(upgradeRequestHead(req, path, ip));
+    upstream.write(
+      upgradeRequestHead(req, path, ip, deps.config.secureCookies),
+    );
     if (head.length) upstream.write(head);
     socket.pipe(upstream);
     upstream.pipe(socket);

@@ -24,6 +24,10 @@ export type GatewayLimits = {
     maxConnectionsPerToken: number;
     /** Time for the client to send its token line. Default 5000 ms. */
     authTimeoutMs: number;
+    /** Raw TCP connections per client IP still waiting for their token line. Default 32. */
+    maxUnauthenticatedPerIp: number;
+    /** Invalid token lines per client IP a minute (also the burst); then its connections are refused at once. Default 60. */
+    invalidTokensPerIpPerMinute: number;
     /** Longest a connection may live. Default 300000 ms. */
     maxLifetimeMs: number;
   };
@@ -43,6 +47,8 @@ export const DEFAULT_GATEWAY_LIMITS: GatewayLimits = Object.freeze({
     maxConnectionsPerIp: 1000,
     maxConnectionsPerToken: 15,
     authTimeoutMs: 5000,
+    maxUnauthenticatedPerIp: 32,
+    invalidTokensPerIpPerMinute: 60,
     maxLifetimeMs: 300_000,
   }),
 }) as GatewayLimits;
@@ -60,6 +66,8 @@ const BOUNDS: Record<string, Record<string, [number, number]>> = {
     maxConnectionsPerIp: [1, 1_000_000],
     maxConnectionsPerToken: [1, 100_000],
     authTimeoutMs: [100, 120_000],
+    maxUnauthenticatedPerIp: [1, 100_000],
+    invalidTokensPerIpPerMinute: [1, 1_000_000],
     maxLifetimeMs: [1000, 7 * 24 * 3600 * 1000],
   },
 };

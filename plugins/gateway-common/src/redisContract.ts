@@ -11,6 +11,18 @@ export const GATEWAY_REDIS = Object.freeze({
   limitsKey: 'flagstage:gateway:limits',
   /** Hash: field {@link revocationField} → JSON {@link GatewayRevocation}. */
   revocationsKey: 'flagstage:gateway:revocations',
+  /**
+   * Sorted set: instance id → Unix ms until which every gateway refuses its
+   * tokens. The deployment plugin adds an instance when it stops or expires
+   * (and drops entries whose time has passed); gateways read it with the
+   * revocations, on the `revocations` change event.
+   */
+  stoppedInstancesKey: 'flagstage:gateway:stopped-instances',
+  /**
+   * String per link token traded for a cookie (`SET NX` with the token's
+   * expiry), so a link token opens an instance once across replicas.
+   */
+  usedLinkKeyPrefix: 'flagstage:gateway:used-link:',
   /** Pub/sub channel: JSON {@link GatewayChangeEvent}. */
   changesChannel: 'flagstage:gateway:changes',
   /** String per replica: JSON {@link GatewayConnectionsReport}, with a TTL. */

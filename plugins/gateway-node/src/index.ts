@@ -12,4 +12,9 @@ export {
   verifyGatewayToken,
   type GatewayKey,
 } from './token';
-export { parseGatewayKeys } from './keys';
+export { isDevelopmentGatewayKey, parseGatewayKeys } from './keys';
+export {
+  GatewayInstanceRevocationsPublisher,
+  gatewayInstanceRevocationsServiceRef,
+  type GatewayInstanceRevocations,
+} from './instanceRevocations';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { parseGatewayKeys } from './keys';
+import { isDevelopmentGatewayKey, parseGatewayKeys } from './keys';
 
 describe('parseGatewayKeys', () => {
   it('parses kid:base64secret pairs, in order', () => {
@@ -24,5 +24,15 @@ describe('parseGatewayKeys', () => {
     expect(() =>
       parseGatewayKeys(`k:${randomBytes(16).toString('base64')}`),
     ).toThrow('GATEWAY_KEYS: the secret of "k" is shorter than 32 bytes');
+  });
+});
+
+describe('isDevelopmentGatewayKey', () => {
+  it('recognises the committed development key only', () => {
+    const [dev] = parseGatewayKeys(
+      'dev-1:8bTVRxTtA2M4t3iKGquykD1PTNQhxkodRK/GKQw73TA=',
+    );
+    expect(isDevelopmentGatewayKey(dev)).toBe(true);
+    expect(isDevelopmentGatewayKey({ secret: randomBytes(32) })).toBe(false);
   });
 });

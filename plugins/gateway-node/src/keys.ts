@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { GatewayKey } from './token';
 
 /** Shortest accepted secret, in decoded bytes (HMAC-SHA256 key strength). */
@@ -26,4 +27,22 @@ export function parseGatewayKeys(
       );
     return { kid, secret };
   });
+}
+
+/** SHA-256 of the signing secret committed in app-config.yaml for development. */
+const DEVELOPMENT_KEY_SHA256 =
+  '34fc87781d067e8a3f350c6ee73de2dd811ce5e1fc51709961017ed4875b4eec';
+
+/**
+ * Whether a key is the development key committed in the repository: anyone
+ * can mint tokens with it, so only a gateway in development mode accepts it.
+ *
+ * @public
+ */
+export function isDevelopmentGatewayKey(key: { secret: Buffer | string }) {
+  const bytes =
+    typeof key.secret === 'string' ? Buffer.from(key.secret) : key.secret;
+  return (
+    createHash('sha256').update(bytes).digest('hex') === DEVELOPMENT_KEY_SHA256
+  );
 }

@@ -46,7 +46,10 @@ export async function startUpstreams() {
   });
   const wss = new WebSocketServer({ server: httpServer });
   wss.on('connection', (ws, req) => {
-    ws.send(`hello ${req.url}`);
+    // `/headers` answers with the upgrade request's headers, as the instance saw them.
+    ws.send(
+      req.url === '/headers' ? JSON.stringify(req.headers) : `hello ${req.url}`,
+    );
     ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary }));
   });
   httpServer.listen(0, '127.0.0.1');
@@ -91,7 +94,10 @@ export function testConfig(
     domain: DOMAIN,
     secureCookies: false,
     trustProxy: false,
+    mode: 'development',
     keys: [KEY],
+    // Upstreams listen on loopback ports the OS picks; 127.0.0.1:1 stands for a stopped instance.
+    allowedTargets: { cidrs: [], hosts: [], loopbackPorts: [[1, 65535]] },
     limits: {
       http: { ...DEFAULT_GATEWAY_LIMITS.http, ...limits?.http },
       tcp: { ...DEFAULT_GATEWAY_LIMITS.tcp, ...limits?.tcp },

@@ -47,6 +47,8 @@ export const DEFAULTS: GatewayLimitsDocument = {
     maxConnectionsPerIp: 1000,
     maxConnectionsPerToken: 15,
     authTimeoutMs: 5000,
+    maxUnauthenticatedPerIp: 32,
+    invalidTokensPerIpPerMinute: 60,
     maxLifetimeMs: 300000,
   },
 };
