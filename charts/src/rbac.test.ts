@@ -1,7 +1,6 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { DEFAULT_OBJECTS } from '@backstage/plugin-kubernetes-backend';
 import { KubeSimulator } from '@flagstage/k8s-simulator';
-import type { InstanceState } from '@flagstage/plugin-deployment-common';
 import {
   KubernetesDriver,
   PodListener,
@@ -63,6 +62,10 @@ function grants(ms: ReturnType<typeof render>, serviceAccount: string) {
             o.metadata.namespace === b.metadata.namespace),
       );
       const scope = b.kind === 'RoleBinding' ? b.metadata.namespace : undefined;
+      if (!role)
+        throw new Error(
+          `${b.kind} ${b.metadata.name}: no ${b.roleRef.kind} ${b.roleRef.name}`,
+        );
       return (role.rules as Rule[]).flatMap(r =>
         r.apiGroups.flatMap(group =>
           r.resources.flatMap(resource =>
@@ -88,7 +91,10 @@ describeWithHelm()(
     const rendered = render(['values-production.yaml']);
     const rbac = rbacOf(rendered);
     let sim: KubeSimulator;
-    const calls: Record<string, Access[]> = { [WORKER]: [], [BACKEND]: [] };
+    const calls: Record<string, Array<Access & { path: string }>> = {
+      [WORKER]: [],
+      [BACKEND]: [],
+    };
 
     beforeAll(async () => {
       sim = await KubeSimulator.start({ podReadyDelayMs: 50 });
