@@ -27,6 +27,7 @@ import type { DeploymentJob } from '@flagstage/plugin-deployment-common';
 import {
   InstanceService,
   InstanceStore,
+  Callers,
   createRouter,
   readDeploymentConfig,
 } from '@flagstage/plugin-deployment-backend';
@@ -89,12 +90,15 @@ async function main() {
       store,
       queue,
       // The contest plugin calls with service credentials; so does this benchmark.
-      httpAuth: {
-        credentials: async () => ({
-          principal: { type: 'service', subject: 'plugin:contest' },
-        }),
-      } as any,
-      permissions: { authorize: async () => [{ result: 'ALLOW' }] } as any,
+      callers: new Callers(
+        {
+          credentials: async () => ({
+            principal: { type: 'service', subject: 'plugin:contest' },
+          }),
+        } as any,
+        { authorize: async () => [{ result: 'ALLOW' }] } as any,
+        config.serviceCallers,
+      ),
     }),
   );
   app.use(

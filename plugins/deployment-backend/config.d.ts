@@ -40,6 +40,20 @@ export interface Config {
       /** Seconds a deploy may take before it fails. Default: 120 */
       deadlineSeconds?: number;
     };
+    /**
+     * Service principals allowed on each group of routes, as Backstage names
+     * them: `plugin:<pluginId>`, or `external:<subject>` for a static token.
+     * Any other service is refused with 403 (users need the routes'
+     * permissions instead).
+     */
+    serviceCallers?: {
+      /** Start, stop, extend, read instances on a team's behalf. Default: [plugin:contest] */
+      instances?: string[];
+      /** `/internal/*`: the worker's reports and claims. Default: [plugin:deployment-worker] */
+      worker?: string[];
+      /** Request and list builds (staff do so as users). Default: none */
+      builds?: string[];
+    };
     /** Where contestants reach instances: the Challenge Gateway. */
     gateway?: {
       /** Signing keys, newest first (the first signs; the gateway must know them all). */

@@ -61,6 +61,12 @@ describe('deployment worker with the local driver', () => {
           data: {
             deployment: {
               queue: { deliveryLimit: 2 },
+              // The test calls every route as one external service.
+              serviceCallers: {
+                instances: ['external:test-service'],
+                worker: ['external:test-service', 'plugin:deployment-worker'],
+                builds: ['external:test-service'],
+              },
               gateway: {
                 keys: [
                   { kid: 'k', secret: Buffer.alloc(32, 3).toString('base64') },
@@ -250,7 +256,11 @@ describe('deployment worker disabled (a portal backend next to a worker Deployme
         deploymentWorkerPlugin,
       ],
     });
-    const auth = mockCredentials.service.header();
+    // The contest plugin starts instances on a team's behalf.
+    const auth = mockCredentials.service.header({
+      onBehalfOf: mockCredentials.service('plugin:contest'),
+      targetPluginId: 'deployment',
+    });
     const started = await request(server)
       .post('/api/deployment/instances')
       .set('Authorization', auth)
@@ -267,7 +277,7 @@ describe('deployment worker disabled (a portal backend next to a worker Deployme
     expect(status.body.state).toBe('QUEUED');
     const health = await request(server)
       .get('/api/deployment-worker/health')
-      .set('Authorization', auth);
+      .set('Authorization', mockCredentials.service.header());
     expect(health.status).toBe(404);
   });
 });

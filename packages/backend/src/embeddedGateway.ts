@@ -7,6 +7,7 @@ import {
   startGateway,
   type Gateway,
 } from '@flagstage/gateway';
+import { gatewayInstanceRevocationsServiceRef } from '@flagstage/plugin-gateway-node';
 
 /**
  * Development only: runs the Challenge Gateway inside the portal backend when
@@ -22,8 +23,9 @@ export const embeddedGatewayPlugin = createBackendPlugin({
         config: coreServices.rootConfig,
         logger: coreServices.logger,
         lifecycle: coreServices.lifecycle,
+        revocations: gatewayInstanceRevocationsServiceRef,
       },
-      async init({ config, logger, lifecycle }) {
+      async init({ config, logger, lifecycle, revocations }) {
         const settings = embeddedGatewayConfig(config);
         if (!settings) return;
         let gateway: Gateway | undefined;
@@ -50,6 +52,10 @@ export const embeddedGatewayPlugin = createBackendPlugin({
             },
             defaultMetrics: false,
           });
+          // Stopped instances, also without Redis (same process).
+          revocations.onInstanceStopped((iid, untilMs) =>
+            gateway?.access.instanceStopped(iid, untilMs),
+          );
         });
         lifecycle.addShutdownHook(async () => {
           await gateway?.stop();

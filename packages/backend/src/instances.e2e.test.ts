@@ -286,7 +286,32 @@ describe('instances end to end on the embedded default', () => {
     await stopAndCheck('web-cookie-jar', jar.id);
     await stopAndCheck('web-team-vault', vault.id);
     await stopAndCheck('tcp-math-oracle', oracle.id);
-    const refused = await viaGateway(ports.http, url.host, '/', { cookie });
-    expect(refused.status).toBe(502);
+    // The stopped instance's cookie is refused, even when its loopback port
+    // serves something else now (the local driver reuses ports: another
+    // team's later instance could be there).
+    const [payload] = cookie.split('=')[1].split('.');
+    const { target } = JSON.parse(Buffer.from(payload, 'base64url').toString());
+    let reached = false;
+    const successor = net.createServer(s => {
+      reached = true;
+      s.end('HTTP/1.1 200 OK\r\ncontent-length: 1\r\n\r\nB');
+    });
+    await new Promise<void>(r =>
+      successor.listen(Number(target.split(':')[1]), '127.0.0.1', r),
+    );
+    try {
+      const refused = await viaGateway(ports.http, url.host, '/', { cookie });
+      expect(refused.status).toBe(403);
+      expect(reached).toBe(false);
+    } finally {
+      await new Promise(r => successor.close(r));
+    }
+    // The link itself was single-use: opening it again does not trade it.
+    const again = await viaGateway(
+      ports.http,
+      url.host,
+      `${url.pathname}${url.search}`,
+    );
+    expect(again.status).toBe(403);
   });
 });

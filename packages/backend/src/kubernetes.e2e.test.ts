@@ -89,6 +89,12 @@ describeWithServices(['redis'])(
               },
               deployment: {
                 queue: { deliveryLimit: 2 },
+                // The test calls every route as one external service.
+                serviceCallers: {
+                  instances: ['external:test-service'],
+                  worker: ['external:test-service', 'plugin:deployment-worker'],
+                  builds: ['external:test-service'],
+                },
                 gateway: {
                   keys: [
                     {

@@ -22,6 +22,8 @@ export type DeploymentConfig = {
     wsTcpUrl: string;
     tokenTtlSeconds: number;
   };
+  /** Service principals (`plugin:<id>` or `external:<subject>`) each route group admits. */
+  serviceCallers: { instances: string[]; worker: string[]; builds: string[] };
 };
 
 export const DEFAULT_DEPLOYMENT_CONFIG: Omit<DeploymentConfig, 'gateway'> & {
@@ -39,6 +41,11 @@ export const DEFAULT_DEPLOYMENT_CONFIG: Omit<DeploymentConfig, 'gateway'> & {
     tcpPort: 8081,
     wsTcpUrl: 'ws://gateway.localhost:8080/tcp',
     tokenTtlSeconds: 3600,
+  },
+  serviceCallers: {
+    instances: ['plugin:contest'],
+    worker: ['plugin:deployment-worker'],
+    builds: [],
   },
 };
 
@@ -129,6 +136,17 @@ export function readDeploymentConfig(config: Config): DeploymentConfig {
         'gateway.tokenTtlSeconds',
         d.gateway.tokenTtlSeconds,
       ),
+    },
+    serviceCallers: {
+      instances:
+        c?.getOptionalStringArray('serviceCallers.instances') ??
+        d.serviceCallers.instances,
+      worker:
+        c?.getOptionalStringArray('serviceCallers.worker') ??
+        d.serviceCallers.worker,
+      builds:
+        c?.getOptionalStringArray('serviceCallers.builds') ??
+        d.serviceCallers.builds,
     },
   };
   const problems = deploymentConfigProblems(result);

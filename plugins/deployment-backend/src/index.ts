@@ -19,3 +19,4 @@ export type {
 export { InstanceStore } from './database/InstanceStore';
 export { InstanceService } from './services/InstanceService';
 export { createRouter } from './router';
+export { Callers } from './router/callers';

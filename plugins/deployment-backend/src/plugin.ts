@@ -12,6 +12,7 @@ import {
 } from '@flagstage/plugin-deployment-common';
 import { flagstageMetrics } from '@flagstage/plugin-observability-node';
 import { jobQueueServiceRef } from '@flagstage/plugin-deployment-node';
+import { gatewayInstanceRevocationsServiceRef } from '@flagstage/plugin-gateway-node';
 import { readDeploymentConfig } from './config';
 import { BuildStore } from './database/BuildStore';
 import { InstanceStore } from './database/InstanceStore';
@@ -19,6 +20,7 @@ import { BuildService } from './services/BuildService';
 import { createBuildsRouter } from './router/builds';
 import { InstanceService } from './services/InstanceService';
 import { createRouter } from './router';
+import { Callers } from './router/callers';
 
 /**
  * The deployment plugin: the instance API, the instance state (source of
@@ -45,6 +47,7 @@ export const deploymentPlugin = createBackendPlugin({
         discovery: coreServices.discovery,
         catalog: catalogServiceRef,
         queue: jobQueueServiceRef,
+        gateways: gatewayInstanceRevocationsServiceRef,
       },
       async init(deps) {
         const settings = readDeploymentConfig(deps.config);
@@ -66,6 +69,7 @@ export const deploymentPlugin = createBackendPlugin({
             (await deps.catalog.getEntityByRef(ref, {
               credentials: await deps.auth.getOwnServiceCredentials(),
             })) ?? undefined,
+          deps.gateways,
         );
         deps.permissionsRegistry.addPermissions([
           ...instancePermissions,
@@ -116,22 +120,13 @@ export const deploymentPlugin = createBackendPlugin({
         gaugeTimer.unref();
         refreshGauges().catch(() => {});
         deps.lifecycle.addShutdownHook(() => clearInterval(gaugeTimer));
-        deps.httpRouter.use(
-          createRouter({
-            instances,
-            store,
-            queue,
-            httpAuth: deps.httpAuth,
-            permissions: deps.permissions,
-          }),
+        const callers = new Callers(
+          deps.httpAuth,
+          deps.permissions,
+          settings.serviceCallers,
         );
-        deps.httpRouter.use(
-          createBuildsRouter({
-            builds,
-            httpAuth: deps.httpAuth,
-            permissions: deps.permissions,
-          }),
-        );
+        deps.httpRouter.use(createRouter({ instances, store, queue, callers }));
+        deps.httpRouter.use(createBuildsRouter({ builds, callers }));
         deps.httpRouter.addAuthPolicy({
           path: '/health',
           allow: 'unauthenticated',

@@ -1,19 +1,13 @@
 import Router from 'express-promise-router';
 import express from 'express';
 import { z } from 'zod';
-import type {
-  BackstageCredentials,
-  HttpAuthService,
-  PermissionsService,
-} from '@backstage/backend-plugin-api';
-import { NotAllowedError } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   buildCreatePermission,
   buildReadPermission,
 } from '@flagstage/plugin-deployment-common';
 import { parseInput } from '@flagstage/backend-node';
 import type { BuildService } from '../services/BuildService';
+import type { Callers } from './callers';
 
 const ref = z.string().min(1).max(300);
 const requestBody = z.object({ challengeRef: ref });
@@ -34,42 +28,22 @@ const callbackBody = z.object({
  */
 export function createBuildsRouter(options: {
   builds: BuildService;
-  httpAuth: HttpAuthService;
-  permissions: PermissionsService;
+  callers: Callers;
 }) {
-  const { builds, httpAuth, permissions } = options;
+  const { builds, callers } = options;
   const router = Router();
   router.use(express.json({ limit: '64kb' }));
 
-  async function user(
-    req: express.Request,
-    permission: typeof buildReadPermission,
-  ) {
-    const credentials: BackstageCredentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
-    const p = credentials.principal as {
-      type: string;
-      userEntityRef?: string;
-      subject?: string;
-    };
-    if (p.type === 'service') return p.subject ?? 'service';
-    const [decision] = await permissions.authorize([{ permission }], {
-      credentials,
-    });
-    if (decision.result !== AuthorizeResult.ALLOW)
-      throw new NotAllowedError(`Not allowed: ${permission.name}`);
-    return p.userEntityRef ?? 'user';
-  }
-
   router.post('/builds', async (req, res) => {
-    const who = await user(req, buildCreatePermission);
+    const who = (
+      await callers.userOrService(req, buildCreatePermission, 'builds')
+    ).ref;
     const body = parseInput(requestBody, req.body);
     res.status(202).json(await builds.request(body.challengeRef, who));
   });
 
   router.get('/builds', async (req, res) => {
-    await user(req, buildReadPermission);
+    await callers.userOrService(req, buildReadPermission, 'builds');
     const challengeRef = parseInput(
       ref,
       req.query.challengeRef,
@@ -86,13 +60,13 @@ export function createBuildsRouter(options: {
   });
 
   router.post('/internal/builds/:id/claim', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['service'] });
+    await callers.service(req, 'worker');
     const body = parseInput(claimBody, req.body);
     res.json(await builds.claim(req.params.id, body.workflow));
   });
 
   router.post('/internal/builds/:id/fail', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['service'] });
+    await callers.service(req, 'worker');
     const body = parseInput(failBody, req.body);
     await builds.fail(req.params.id, body.reason);
     res.status(204).end();

@@ -12,6 +12,7 @@ import { readDeploymentConfig } from '../config';
 import { InstanceStore } from '../database/InstanceStore';
 import { InstanceService } from '../services/InstanceService';
 import { createRouter } from './index';
+import { Callers } from './callers';
 
 const entity = (name: string) => ({
   apiVersion: 'flagstage.io/v1alpha1',
@@ -27,6 +28,15 @@ const entity = (name: string) => ({
     runtime: { protocol: 'http', port: 3333, ttlSeconds: 600 },
   },
 });
+
+/** An `Authorization` header for a call from this service principal. */
+const as = (subject: string) =>
+  mockCredentials.service.header({
+    onBehalfOf: mockCredentials.service(subject),
+    targetPluginId: 'deployment',
+  });
+/** The worker's credentials, for its own routes (`/internal`). */
+const worker = as('plugin:deployment-worker');
 
 describe('deployment router', () => {
   let db: TestDatabase;
@@ -68,13 +78,17 @@ describe('deployment router', () => {
         instances,
         store,
         queue,
-        // Calls come from the contest plugin with service credentials.
-        httpAuth: mockServices.httpAuth({
-          defaultCredentials: mockCredentials.service('plugin:contest'),
-        }),
-        permissions: mockServices.permissions.mock({
-          authorize: async () => [{ result: AuthorizeResult.ALLOW }],
-        }),
+        callers: new Callers(
+          // Calls come from the contest plugin with service credentials.
+          mockServices.httpAuth({
+            pluginId: 'deployment',
+            defaultCredentials: mockCredentials.service('plugin:contest'),
+          }),
+          mockServices.permissions.mock({
+            authorize: async () => [{ result: AuthorizeResult.ALLOW }],
+          }),
+          config.serviceCallers,
+        ),
       }),
     );
     app.use(
@@ -183,7 +197,10 @@ describe('deployment router', () => {
       ],
     });
     const post = (body: object, id = first.id) =>
-      request(app).post(`/internal/instances/${id}/workflow`).send(body);
+      request(app)
+        .post(`/internal/instances/${id}/workflow`)
+        .set('authorization', worker)
+        .send(body);
 
     expect((await post(report('Running', '2026-11-23T04:00:02Z'))).status).toBe(
       204,
@@ -205,5 +222,65 @@ describe('deployment router', () => {
       (await post(report('Running', '2026-11-23T04:00:03Z'), 'no-such-id'))
         .status,
     ).toBe(404);
+  });
+
+  describe('service callers', () => {
+    const some = async () =>
+      (await request(app).get('/instances').query({ limit: 1 })).body.items[0]
+        .id as string;
+    const teamRoutes = (id: string) => [
+      request(app).post('/instances').send({
+        contestId: 'c1',
+        teamId: 't9',
+        challengeRef: 'challenge:default/chal-x',
+      }),
+      request(app).post(`/instances/${id}/stop`),
+      request(app).post(`/instances/${id}/extend`),
+      request(app).get(`/instances/${id}`).query({ access: 'true' }),
+      request(app).get('/instances'),
+      request(app)
+        .get('/active')
+        .query({ contestId: 'c1', teamId: 't1', challengeRef: 'x' }),
+    ];
+    const workerRoutes = (id: string) => [
+      request(app).get(`/internal/instances/${id}`),
+      request(app).get('/internal/instances'),
+      request(app)
+        .post(`/internal/instances/${id}/transition`)
+        .send({ from: ['QUEUED'], to: 'DEPLOYING' }),
+      request(app).post(`/internal/instances/${id}/output`).send({ lines: [] }),
+      request(app).post('/internal/instances/cache').send({ ids: [] }),
+    ];
+
+    it.each(['plugin:catalog', 'plugin:scaffolder', 'external:ci-bot'])(
+      'refuses %s on every instance and worker route (403)',
+      async subject => {
+        const id = await some();
+        for (const call of [...teamRoutes(id), ...workerRoutes(id)]) {
+          const res = await call.set('authorization', as(subject));
+          expect(res.status).toBe(403);
+        }
+        const instance = await request(app).get(`/instances/${id}`);
+        expect(instance.body.state).toBe('QUEUED');
+      },
+    );
+
+    it('lets the worker use its own routes only, and the contest plugin the team routes only', async () => {
+      const id = await some();
+      for (const call of teamRoutes(id))
+        expect((await call.set('authorization', worker)).status).toBe(403);
+      for (const call of workerRoutes(id).slice(0, 2))
+        expect(
+          (await call.set('authorization', as('plugin:contest'))).status,
+        ).toBe(403);
+      expect(
+        (
+          await request(app)
+            .get(`/internal/instances/${id}`)
+            .set('authorization', worker)
+        ).status,
+      ).toBe(200);
+      expect((await request(app).get(`/instances/${id}`)).status).toBe(200);
+    });
   });
 });

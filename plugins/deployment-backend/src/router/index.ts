@@ -2,16 +2,7 @@ import { currentTraceparent } from '@flagstage/plugin-observability-node';
 import Router from 'express-promise-router';
 import express from 'express';
 import { z } from 'zod';
-import {
-  AuthorizeResult,
-  type BasicPermission,
-} from '@backstage/plugin-permission-common';
-import type {
-  BackstageCredentials,
-  HttpAuthService,
-  PermissionsService,
-} from '@backstage/backend-plugin-api';
-import { InputError, NotAllowedError } from '@backstage/errors';
+import { InputError } from '@backstage/errors';
 import {
   INSTANCE_STATES,
   instanceCreatePermission,
@@ -25,6 +16,7 @@ import {
 import { parseInput, toIso } from '@flagstage/backend-node';
 import type { InstanceService } from '../services/InstanceService';
 import type { InstanceStore } from '../database/InstanceStore';
+import type { Callers } from './callers';
 
 const id = z.string().min(1).max(300);
 const startBody = z.object({
@@ -114,19 +106,18 @@ function decodeCursor(cursor: string) {
 }
 
 /**
- * Instance API. Backend services (the contest plugin on behalf of a
- * contestant it authenticated; the worker) call it with service credentials;
- * staff call it as users, behind `flagstage.instance.*` permissions.
- * `/internal` is for the worker only (service credentials).
+ * Instance API. The contest plugin calls it with service credentials on
+ * behalf of a contestant it authenticated; staff call it as users, behind
+ * `flagstage.instance.*` permissions; `/internal` is for the worker only.
+ * Other service principals are refused (see callers.ts).
  */
 export function createRouter(options: {
   instances: InstanceService;
   store: InstanceStore;
   queue: JobQueue;
-  httpAuth: HttpAuthService;
-  permissions: PermissionsService;
+  callers: Callers;
 }) {
-  const { instances, store, httpAuth, permissions } = options;
+  const { instances, store, callers } = options;
   const router = Router();
   router.use(express.json({ limit: '256kb' }));
 
@@ -134,36 +125,12 @@ export function createRouter(options: {
     res.json({ status: 'ok' });
   });
 
-  /** Services pass; users need the permission. Returns the caller's ref. */
-  async function caller(
-    req: express.Request,
-    permission: BasicPermission,
-  ): Promise<{ ref: string; service: boolean }> {
-    const credentials: BackstageCredentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
-    const p = credentials.principal as {
-      type: string;
-      userEntityRef?: string;
-      subject?: string;
-    };
-    if (p.type === 'service')
-      return { ref: p.subject ?? 'service', service: true };
-    const [decision] = await permissions.authorize([{ permission }], {
-      credentials,
-    });
-    if (decision.result !== AuthorizeResult.ALLOW)
-      throw new NotAllowedError(`Not allowed: ${permission.name}`);
-    return { ref: p.userEntityRef ?? 'user', service: false };
-  }
-
-  async function serviceOnly(req: express.Request) {
-    const credentials = await httpAuth.credentials(req, { allow: ['service'] });
-    return (credentials.principal as { subject: string }).subject;
-  }
-
   router.post('/instances', async (req, res) => {
-    const who = await caller(req, instanceCreatePermission);
+    const who = await callers.userOrService(
+      req,
+      instanceCreatePermission,
+      'instances',
+    );
     const body = parseInput(startBody, req.body);
     try {
       const view = await instances.start({
@@ -188,7 +155,7 @@ export function createRouter(options: {
   });
 
   router.get('/instances', async (req, res) => {
-    await caller(req, instanceReadPermission);
+    await callers.userOrService(req, instanceReadPermission, 'instances');
     const q = parseInput(listQuery, req.query, 'query');
     const limit = q.limit ?? 100;
     const rows = await instances.list({
@@ -211,7 +178,7 @@ export function createRouter(options: {
   });
 
   router.get('/active', async (req, res) => {
-    await serviceOnly(req);
+    await callers.service(req, 'instances');
     const { contestId, teamId, challengeRef } = req.query;
     if (
       typeof contestId !== 'string' ||
@@ -226,7 +193,11 @@ export function createRouter(options: {
   });
 
   router.get('/instances/:id', async (req, res) => {
-    const who = await caller(req, instanceReadPermission);
+    const who = await callers.userOrService(
+      req,
+      instanceReadPermission,
+      'instances',
+    );
     // Access links (with their tokens) go to services acting for the team only.
     res.json(
       await instances.status(req.params.id, {
@@ -236,23 +207,31 @@ export function createRouter(options: {
   });
 
   router.post('/instances/:id/stop', async (req, res) => {
-    const who = await caller(req, instanceStopPermission);
+    const who = await callers.userOrService(
+      req,
+      instanceStopPermission,
+      'instances',
+    );
     res.json(await instances.stop(req.params.id, who.ref));
   });
 
   router.post('/instances/:id/extend', async (req, res) => {
-    const who = await caller(req, instanceExtendPermission);
+    const who = await callers.userOrService(
+      req,
+      instanceExtendPermission,
+      'instances',
+    );
     res.json(await instances.extend(req.params.id, who.ref));
   });
 
   router.get('/instances/:id/transitions', async (req, res) => {
-    await caller(req, instanceReadPermission);
+    await callers.userOrService(req, instanceReadPermission, 'instances');
     await store.get(req.params.id);
     res.json({ items: await store.transitions(req.params.id) });
   });
 
   router.get('/instances/:id/output', async (req, res) => {
-    await caller(req, instanceReadPermission);
+    await callers.userOrService(req, instanceReadPermission, 'instances');
     await store.get(req.params.id);
     res.json({
       items: await store.output(req.params.id, Number(req.query.tail) || 200),
@@ -260,13 +239,13 @@ export function createRouter(options: {
   });
 
   router.get('/instances/:id/workflow', async (req, res) => {
-    await caller(req, instanceReadPermission);
+    await callers.userOrService(req, instanceReadPermission, 'instances');
     await store.get(req.params.id);
     res.json({ workflow: (await store.workflow(req.params.id)) ?? null });
   });
 
   router.get('/queue', async (req, res) => {
-    await caller(req, instanceReadPermission);
+    await callers.userOrService(req, instanceReadPermission, 'instances');
     res.json({
       ...(await options.queue.depth()),
       instances: await store.countByState(),
@@ -277,7 +256,7 @@ export function createRouter(options: {
   // Rows in the given states, newest first, paged by (created_at, id): the
   // reconciler's view of what should exist in the cluster.
   router.get('/internal/instances', async (req, res) => {
-    await serviceOnly(req);
+    await callers.service(req, 'worker');
     const q = parseInput(listQuery, req.query, 'query');
     const limit = q.limit ?? 500;
     const rows = await store.list({
@@ -304,13 +283,13 @@ export function createRouter(options: {
   // Rewrites the cached views of these instances from their rows (the
   // reconciler, after the cache lost them).
   router.post('/internal/instances/cache', async (req, res) => {
-    await serviceOnly(req);
+    await callers.service(req, 'worker');
     const body = parseInput(cacheBody, req.body);
     res.json({ refreshed: await instances.refresh(body.ids) });
   });
 
   router.get('/internal/instances/:id', async (req, res) => {
-    await serviceOnly(req);
+    await callers.service(req, 'worker');
     const row = await store.get(req.params.id);
     res.json({
       ...row,
@@ -321,7 +300,7 @@ export function createRouter(options: {
   });
 
   router.post('/internal/instances/:id/transition', async (req, res) => {
-    const subject = await serviceOnly(req);
+    const subject = await callers.service(req, 'worker');
     const body = parseInput(transitionBody, req.body);
     const row = await instances.applyTransition(
       req.params.id,
@@ -344,7 +323,7 @@ export function createRouter(options: {
   });
 
   router.post('/internal/instances/:id/workflow', async (req, res) => {
-    await serviceOnly(req);
+    await callers.service(req, 'worker');
     const body = parseInput(workflowBody, req.body);
     await store.get(req.params.id);
     const stored = await store.setWorkflow(req.params.id, body);
@@ -352,7 +331,7 @@ export function createRouter(options: {
   });
 
   router.post('/internal/instances/:id/output', async (req, res) => {
-    await serviceOnly(req);
+    await callers.service(req, 'worker');
     const body = parseInput(outputBody, req.body);
     await store.appendOutput(req.params.id, body.lines);
     res.status(204).end();

@@ -23,6 +23,7 @@ import { toEpochMs, toIso } from '@flagstage/backend-node';
 import type { DeploymentConfig } from '../config';
 import { InstanceStore, type InstanceRow } from '../database/InstanceStore';
 import { accessFor } from './accessInfo';
+import type { GatewayInstanceRevocations } from '@flagstage/plugin-gateway-node';
 
 export type EntityLoader = (ref: string) => Promise<Entity | undefined>;
 
@@ -67,7 +68,26 @@ export class InstanceService {
     private readonly config: DeploymentConfig,
     private readonly logger: LoggerService,
     private readonly loadEntity: EntityLoader,
+    private readonly gateways?: GatewayInstanceRevocations,
   ) {}
+
+  /**
+   * Tells the gateways to refuse a gone instance's tokens until the last one
+   * it could have been given expires (a minute's margin for clock skew): its
+   * port or Service may serve another team's instance next.
+   */
+  private async revokeTokens(row: InstanceRow) {
+    if (!this.gateways) return;
+    const now = Date.now();
+    const lastExpiry = Math.min(
+      toEpochMs(row.expires_at),
+      now + this.config.gateway.tokenTtlSeconds * 1000,
+    );
+    await this.gateways.instanceStopped(
+      row.id,
+      Math.max(now, lastExpiry) + 60_000,
+    );
+  }
 
   private cacheKey(id: string) {
     return `instance:${id}`;
@@ -201,6 +221,7 @@ export class InstanceService {
       return instanceView(now, this.config);
     }
     await this.remember(stopping);
+    await this.revokeTokens(stopping);
     await this.queue.publish(this.job(row, 'stop'), {
       expiresInMs: this.config.queue.expirySeconds * 1000,
     });
@@ -299,6 +320,7 @@ export class InstanceService {
       );
       if (!stopping) continue;
       await this.remember(stopping);
+      await this.revokeTokens(stopping);
       await this.queue.publish(this.job(row, 'stop', { end: 'EXPIRED' }), {
         expiresInMs: this.config.queue.expirySeconds * 1000,
       });
@@ -330,6 +352,9 @@ export class InstanceService {
     const row = await this.store.transition(id, from, to, options);
     if (row) await this.remember(row);
     else await this.forget(id);
+    // Ended by the worker (stopped, expired, or failed while running).
+    if (row && (to === 'STOPPED' || to === 'EXPIRED' || to === 'FAILED'))
+      await this.revokeTokens(row);
     if (row && to === 'RUNNING') {
       const created = toEpochMs(row.created_at);
       flagstageMetrics
