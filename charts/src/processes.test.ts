@@ -10,6 +10,7 @@ import {
 import { configFromEnv, startGateway } from '@flagstage/gateway';
 import observabilityPlugin from '@flagstage/plugin-observability-backend';
 import { parse } from 'yaml';
+import { freePort } from '@flagstage/test-utils';
 import { describeWithHelm, find, render, repoRoot } from './__testUtils__/helm';
 
 /**
@@ -66,13 +67,34 @@ describeWithHelm()('the chart against the processes', () => {
     const service = find(ms, 'Service', 'flagstage-backend');
     expect(service.spec.ports).toEqual([
       expect.objectContaining({ port: 7007, targetPort: 'http' }),
+      expect.objectContaining({ port: 7009, targetPort: 'metrics' }),
     ]);
-    // Both processes serve the probes through the observability plugin at the root.
+    // /metrics and /health: each process's internal listener, as its config says.
+    const overlay = (configMap: string) =>
+      parse(
+        find(ms, 'ConfigMap', configMap).data['app-config.kubernetes.yaml'],
+      );
+    expect(portOf(backend, 'metrics')).toBe(
+      overlay('flagstage-backend-config').observability.internal.port,
+    );
+    expect(portOf(worker, 'metrics')).toBe(
+      overlay('flagstage-worker-config').observability.internal.port,
+    );
+    // Both processes serve the probes through the observability plugin at the
+    // root, and /metrics only on the internal listener.
+    const internalPort = await freePort();
     const test = await startTestBackend({
       features: [
         observabilityPlugin,
         mockServices.httpAuth.factory({
           defaultCredentials: mockCredentials.none(),
+        }),
+        mockServices.rootConfig.factory({
+          data: {
+            observability: {
+              internal: { port: internalPort, host: '127.0.0.1' },
+            },
+          },
         }),
       ],
     });
@@ -86,6 +108,11 @@ describeWithHelm()('the chart against the processes', () => {
             path: probe.httpGet.path,
             status: 200,
           });
+      expect((await request(test.server).get('/metrics')).status).toBe(404);
+      expect(
+        (await request(`http://127.0.0.1:${internalPort}`).get('/metrics'))
+          .status,
+      ).toBe(200);
     } finally {
       await test.stop();
     }

@@ -2,6 +2,18 @@ export interface Config {
   /** Observability: where the portal's log views read from and link to. */
   observability?: {
     /**
+     * The internal listener: `/metrics` (Prometheus) and `/health` (each
+     * dependency's state), plus `/healthz` and `/readyz` again. The public
+     * port serves only `/healthz` and `/readyz` (probes). Route no Ingress to
+     * this port; in Kubernetes let only the monitoring namespace reach it.
+     */
+    internal?: {
+      /** Default: 7009 (the backend; the worker image uses 7010) */
+      port?: number;
+      /** Default: 0.0.0.0 (Prometheus scrapes the pod address) */
+      host?: string;
+    };
+    /**
      * Grafana base URL; when set, log and instance views link into Grafana's Explore.
      * @visibility frontend
      */

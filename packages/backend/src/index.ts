@@ -17,8 +17,8 @@ import { playFrontendPlugin } from './playFrontend';
 const backend = createBackend();
 
 // Observability: JSON log lines with trace ids and redaction, the W3C trace
-// context and HTTP metrics on every request, and /metrics, /healthz,
-// /readyz, /health at the root.
+// context and HTTP metrics on every request, /healthz and /readyz at the
+// root, /metrics and /health on the internal listener (observability.internal).
 backend.add(flagstageRootLoggerServiceFactory({ service: 'backend', version }));
 backend.add(flagstageRootHttpRouterServiceFactory({ service: 'backend' }));
 backend.add(import('@flagstage/plugin-observability-backend'));

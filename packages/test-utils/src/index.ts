@@ -9,3 +9,4 @@ export * from './databases';
 export * from './amqp';
 export * from './cache';
 export * from './migrations';
+export * from './ports';

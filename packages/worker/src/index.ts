@@ -15,7 +15,8 @@ import {
 import { observabilityModuleJobQueue } from '@flagstage/plugin-deployment-node';
 
 const backend = createBackend();
-// JSON logs with trace ids, HTTP metrics, /metrics, /healthz, /readyz, /health.
+// JSON logs with trace ids, HTTP metrics, /healthz and /readyz on the public
+// port, /metrics and /health on the internal one (observability.internal).
 backend.add(flagstageRootLoggerServiceFactory({ service: 'worker', version }));
 backend.add(flagstageRootHttpRouterServiceFactory({ service: 'worker' }));
 backend.add(import('@flagstage/plugin-observability-backend'));

@@ -5,27 +5,38 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { KubeSimulator } from '@flagstage/k8s-simulator';
+import { freePort } from '@flagstage/test-utils';
 import { observabilityPlugin } from './plugin';
 
 describe('observability plugin', () => {
-  it('serves /healthz, /readyz, /health with each dependency, and /metrics with process metrics', async () => {
+  it('serves /healthz, /readyz on the public port, /health with each dependency and /metrics with process metrics on the internal one only', async () => {
+    const port = await freePort();
     const backend = await startTestBackend({
       features: [
         observabilityPlugin,
         mockServices.httpAuth.factory({
           defaultCredentials: mockCredentials.none(),
         }),
+        mockServices.rootConfig.factory({
+          data: { observability: { internal: { port, host: '127.0.0.1' } } },
+        }),
       ],
     });
     const server = backend.server;
+    const internal = `http://127.0.0.1:${port}`;
     try {
+      // Public: the probes only. /health and /metrics tell more than a probe needs.
+      expect((await request(server).get('/health')).status).toBe(404);
+      expect((await request(server).get('/metrics')).status).toBe(404);
+      expect((await request(internal).get('/healthz')).status).toBe(200);
+      expect((await request(internal).get('/readyz')).status).toBe(200);
       expect((await request(server).get('/healthz')).body).toEqual({
         status: 'ok',
       });
       const ready = await request(server).get('/readyz');
       expect(ready.status).toBe(200);
       expect(ready.body.status).toBe('ready');
-      const health = await request(server).get('/health');
+      const health = await request(internal).get('/health');
       expect(health.status).toBe(200);
       expect(health.body).toMatchObject({
         status: 'ok',
@@ -38,7 +49,7 @@ describe('observability plugin', () => {
       });
       expect(health.body.uptimeSeconds).toBeGreaterThanOrEqual(0);
       expect(typeof health.body.dependencies.database.latencyMs).toBe('number');
-      const metrics = await request(server).get('/metrics');
+      const metrics = await request(internal).get('/metrics');
       expect(metrics.status).toBe(200);
       expect(metrics.text).toContain('process_cpu_user_seconds_total');
       expect(metrics.text).toContain('nodejs_eventloop_lag_seconds');
@@ -58,11 +69,13 @@ describe('observability plugin', () => {
 
   it('checks the Kubernetes API when the worker uses a cluster, and reports it down (degraded) when it does not answer', async () => {
     const sim = await KubeSimulator.start();
+    const port = await freePort();
     const backend = await startTestBackend({
       features: [
         observabilityPlugin,
         mockServices.rootConfig.factory({
           data: {
+            observability: { internal: { port, host: '127.0.0.1' } },
             kubernetes: sim.kubernetesConfig(),
             deploymentWorker: {
               driver: 'kubernetes',
@@ -76,7 +89,7 @@ describe('observability plugin', () => {
     try {
       // The simulator does not serve /version: the check reports it down, and
       // the service stays ready (Kubernetes is not critical for the portal).
-      const health = await request(server).get('/health');
+      const health = await request(`http://127.0.0.1:${port}`).get('/health');
       expect(health.body.status).toBe('degraded');
       expect(health.body.dependencies.kubernetes.status).toBe('down');
       expect((await request(server).get('/readyz')).status).toBe(200);

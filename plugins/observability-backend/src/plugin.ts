@@ -11,16 +11,23 @@ import {
   type HealthCheck,
 } from '@flagstage/plugin-observability-node';
 import { dependencyChecks } from './health/dependencyChecks';
+import {
+  internalListenerConfig,
+  startInternalListener,
+} from './health/internalListener';
 import { createLogsRouter, logsPermissions } from './logs';
 
 /**
- * Observability of a Flagstage backend process: `/metrics` (Prometheus, the
- * process registry every Flagstage plugin adds to), `/healthz` (liveness),
- * `/readyz` (readiness: the database answers) and `/health` (JSON: status,
- * version, uptime, each dependency with its latency) at the root of the
- * server, outside Backstage auth, for Kubernetes probes and Prometheus; and
- * the operators' log views at `/api/observability/logs` (Loki, Argo workflow
- * and challenge pod logs; `flagstage.logs.read`).
+ * Observability of a Flagstage backend process: `/healthz` (liveness) and
+ * `/readyz` (readiness: the database answers) at the root of the public
+ * server for Kubernetes probes; `/metrics` (Prometheus, the process registry
+ * every Flagstage plugin adds to) and `/health` (JSON: status, version,
+ * uptime, each dependency with its latency) only on the internal listener
+ * (`observability.internal`, default port 7009), which no Ingress routes:
+ * they tell more than a probe needs (solve counts during a freeze,
+ * dependency detail). Also the operators' log views at
+ * `/api/observability/logs` (Loki, Argo workflow and challenge pod logs;
+ * `flagstage.logs.read`).
  *
  * @public
  */
@@ -43,6 +50,7 @@ export const observabilityPlugin = createBackendPlugin({
         httpAuth: coreServices.httpAuth,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
+        lifecycle: coreServices.rootLifecycle,
       },
       async init({
         config,
@@ -54,6 +62,7 @@ export const observabilityPlugin = createBackendPlugin({
         httpAuth,
         permissions,
         permissionsRegistry,
+        lifecycle,
       }) {
         collectProcessMetrics();
         const meta = serviceMeta();
@@ -62,12 +71,20 @@ export const observabilityPlugin = createBackendPlugin({
           ...moduleChecks,
         ];
         const router = createHealthRouter({ ...meta, checks: () => checks });
-        for (const path of ['/metrics', '/healthz', '/readyz', '/health'])
+        for (const path of ['/healthz', '/readyz'])
           rootHttpRouter.use(path, (req, res, next) => {
             // The router matches on the full path; restore it below the mount.
             req.url = path + (req.url === '/' ? '' : req.url);
             router(req, res, next);
           });
+        const internal = await startInternalListener(
+          router,
+          internalListenerConfig(config),
+        );
+        logger.info(`Metrics and health on the internal listener`, {
+          address: internal.address,
+        });
+        lifecycle.addShutdownHook(() => internal.close());
         // Log views for operators: /api/observability/logs/…
         permissionsRegistry.addPermissions(logsPermissions);
         const api = Router();
