@@ -193,6 +193,8 @@ describeWithHelm()('the chart against the processes', () => {
     expect(backendOverlay.deployment.gateway.tcpHost).toBe(
       'tcp.play.example.org',
     );
+    // Only the worker Deployment consumes deploy jobs.
+    expect(backendOverlay.deploymentWorker).toEqual({ enabled: false });
   }, 180_000);
 
   it('the gateway reads exactly the env the Deployment sets, on the ports its Services name, and drains within the grace period', async () => {

@@ -99,12 +99,18 @@ describe('InstancesOverview', () => {
     ).toBeDisabled();
   });
 
+  /** Types a whole value at once (a paste): one filter change, not one per key. */
+  const enter = async (field: HTMLElement, text: string) => {
+    await userEvent.click(field);
+    await userEvent.paste(text);
+  };
+
   it('asks the backend with the text filters and the states chosen', async () => {
     const api = listingApi();
     await render(api);
     await screen.findByRole('table', { name: 'instances' });
 
-    await userEvent.type(screen.getByLabelText('Team id'), 'team-2');
+    await enter(screen.getByLabelText('Team id'), 'team-2');
     await waitFor(() =>
       expect(api.listInstances).toHaveBeenLastCalledWith(
         expect.objectContaining({ teamId: 'team-2', states: [] }),
@@ -113,8 +119,8 @@ describe('InstancesOverview', () => {
     await waitFor(() => expect(rows()).toHaveLength(1));
     expect(rows()[0]).toHaveTextContent('tcp-math-oracle');
 
-    await userEvent.type(screen.getByLabelText('Contest id'), 'other');
-    await userEvent.type(
+    await enter(screen.getByLabelText('Contest id'), 'other');
+    await enter(
       screen.getByLabelText('Challenge ref'),
       'challenge:default/tcp-math-oracle',
     );
