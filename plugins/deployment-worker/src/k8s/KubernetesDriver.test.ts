@@ -102,9 +102,10 @@ describe('KubernetesDriver on the simulator', () => {
 
   it('without a binding budget the same burst goes out at once (the test above can fail)', async () => {
     await sim.close();
+    // Workflows that outlast the burst even on a loaded machine.
     sim = await KubeSimulator.start({
       podReadyDelayMs: 50,
-      workflowDurationMs: 150,
+      workflowDurationMs: 10_000,
     });
     const d = await driver({ maxRunningWorkflows: 100 });
     await Promise.all(

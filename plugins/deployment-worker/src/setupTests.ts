@@ -1,0 +1,3 @@
+// Simulator-driven tests wait on real timers; a loaded CI machine needs
+// more than jest's 5 s default.
+jest.setTimeout(30_000);
