@@ -1,0 +1,479 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import request from 'supertest';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  ControlPlane,
+  describeWithControlPlane,
+} from '@flagstage/k8s-control-plane';
+import deploymentPlugin from '@flagstage/plugin-deployment-backend';
+import deploymentWorkerPlugin from '@flagstage/plugin-deployment-worker';
+import {
+  challengeEntity,
+  eventually,
+  fakeContestPlugin,
+  repoRoot,
+} from './__testUtils__/e2e';
+
+/**
+ * The production runtime path end to end on a real control plane (etcd,
+ * kube-apiserver, kube-controller-manager, kube-scheduler, kwok, Argo's
+ * workflow-controller; packages/k8s-control-plane): the Argo templates and
+ * RBAC applied as an operator would, the admission policies and Roles
+ * checked by the real API server, and the worker, listener and reconciler
+ * working with the worker's own ServiceAccount token. Pods are faked by kwok
+ * and Argo's executor is the harness's stand-in (see its README).
+ */
+
+// A cold machine builds the tools first (tens of minutes; CI builds them
+// in the background before the tests).
+const SETUP_TIMEOUT = 45 * 60_000;
+jest.setTimeout(120_000);
+
+const ARGO_DIR = path.join(repoRoot, 'charts', 'flagstage', 'files', 'argo');
+const FAULTS = {
+  pullError: ['registry.example/nope:0'],
+  crash: ['registry.example/crash:1'],
+  pending: ['registry.example/stuck:1'],
+};
+const fakeContest = fakeContestPlugin(team => `flagstage{team-${team}}`);
+const challenge = (name: string, image: string) =>
+  challengeEntity(name, {
+    protocol: 'http',
+    port: 8080,
+    ttlSeconds: 1800,
+    image,
+  });
+
+/** The operator's install: namespaces, RBAC and admission policies, templates. */
+async function installFlagstage(plane: ControlPlane) {
+  const steps: string[][] = [
+    ['create', 'namespace', 'flagstage'],
+    ['apply', '-f', path.join(ARGO_DIR, 'rbac')],
+    ...fs
+      .readdirSync(ARGO_DIR)
+      .filter(f => f.endsWith('.yaml'))
+      .map(f => ['apply', '-f', path.join(ARGO_DIR, f)]),
+  ];
+  for (const args of steps) {
+    const r = await plane.kubectl(args);
+    if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')}: ${r.stderr}`);
+  }
+}
+
+describeWithControlPlane()(
+  'the Kubernetes driver, listener and reconciler on a real control plane',
+  () => {
+    let plane: ControlPlane;
+    let server: any;
+    let stopBackend: () => Promise<void>;
+    let workerToken: string;
+    const tokens: Record<string, string> = {};
+
+    beforeAll(async () => {
+      plane = await ControlPlane.start({ faults: FAULTS });
+      await installFlagstage(plane);
+      workerToken = await plane.serviceAccountToken(
+        'flagstage',
+        'flagstage-worker',
+      );
+      tokens.worker = workerToken;
+      for (const sa of ['deployer', 'cleanup', 'builder'])
+        tokens[sa] = await plane.serviceAccountToken('argo', `flagstage-${sa}`);
+      const backend = await startTestBackend({
+        features: [
+          mockServices.rootConfig.factory({
+            data: {
+              deployment: {
+                queue: { deliveryLimit: 2 },
+                // The test calls every route as one external service.
+                serviceCallers: {
+                  instances: ['external:test-service'],
+                  worker: ['external:test-service', 'plugin:deployment-worker'],
+                  builds: ['external:test-service'],
+                },
+                gateway: {
+                  keys: [
+                    {
+                      kid: 'k',
+                      secret: Buffer.alloc(32, 5).toString('base64'),
+                    },
+                  ],
+                },
+              },
+              kubernetes: {
+                serviceLocatorMethod: { type: 'multiTenant' },
+                clusterLocatorMethods: [
+                  {
+                    type: 'config',
+                    clusters: [
+                      {
+                        name: 'real',
+                        url: plane.server,
+                        authProvider: 'serviceAccount',
+                        // The worker's own ServiceAccount: its Roles bind.
+                        serviceAccountToken: workerToken,
+                        caData: fs
+                          .readFileSync(plane.certs.caCert)
+                          .toString('base64'),
+                      },
+                    ],
+                  },
+                ],
+              },
+              deploymentWorker: {
+                driver: 'kubernetes',
+                concurrency: 8,
+                kubernetes: {
+                  cluster: 'real',
+                  maxRunningWorkflows: 30,
+                  registry: 'registry.example/ctf',
+                  deployDeadlineSeconds: 4,
+                  reconcileGraceSeconds: 0,
+                  reconcileIntervalSeconds: 3600,
+                },
+              },
+            },
+          }),
+          catalogServiceMock.factory({
+            entities: [
+              challenge('web', 'registry.example/web:1'),
+              challenge('badimage', 'registry.example/nope:0'),
+              challenge('stuck', 'registry.example/stuck:1'),
+              challenge('crashy', 'registry.example/crash:1'),
+            ] as any,
+          }),
+          fakeContest,
+          deploymentPlugin,
+          deploymentWorkerPlugin,
+        ],
+      });
+      server = backend.server;
+      stopBackend = () => backend.stop();
+    }, SETUP_TIMEOUT);
+
+    afterAll(async () => {
+      await stopBackend?.();
+      await plane?.stop();
+    });
+
+    const api = (method: 'get' | 'post', url: string, body?: object) =>
+      (request(server) as any)
+        [method](url)
+        .set('Authorization', mockCredentials.service.header())
+        .send(body);
+    let team = 0;
+    const start = async (name: string) => {
+      team += 1;
+      const res = await api('post', '/api/deployment/instances', {
+        contestId: 'c1',
+        teamId: `t${team}`,
+        challengeRef: `challenge:default/${name}`,
+      });
+      expect(res.status).toBe(202);
+      return res.body.id as string;
+    };
+    const status = (id: string): Promise<any> =>
+      api('get', `/api/deployment/instances/${id}?access=true`).then(
+        (r: any) => r.body,
+      );
+    const until = (id: string, states: string[], ms = 60_000) =>
+      eventually(
+        () => status(id),
+        s => states.includes(s.state),
+        ms,
+      );
+    const reconcile = () =>
+      api('post', '/api/deployment-worker/reconcile').then((r: any) => {
+        expect(r.status).toBe(200);
+        return r.body;
+      });
+    /** The object as JSON, or undefined when the API server says NotFound. */
+    const get = async (...args: string[]) => {
+      const r = await plane.kubectl(['get', ...args, '-o', 'json']);
+      if (r.code !== 0 && /NotFound/.test(r.stderr)) return undefined;
+      if (r.code !== 0) throw new Error(r.stderr);
+      return JSON.parse(r.stdout);
+    };
+    const gone = (...args: string[]) =>
+      eventually(
+        () => get(...args),
+        o => o === undefined,
+        60_000,
+        250,
+      );
+    /** A request with a ServiceAccount's token; resolves kubectl's stderr. */
+    const as = (sa: string, args: string[], input?: string) =>
+      plane.kubectl(args, { token: tokens[sa], input });
+
+    it('the operator install is accepted: templates validate against the CRD schema, RBAC and policies exist', async () => {
+      for (const name of [
+        'start-challenge',
+        'stop-challenge',
+        'build-challenge',
+      ])
+        expect(await get('-n', 'argo', 'workflowtemplate', name)).toBeDefined();
+      expect(
+        await get('-n', 'argo', 'cronworkflow', 'cleanup-expired'),
+      ).toBeDefined();
+      expect(
+        await get(
+          'validatingadmissionpolicy',
+          'flagstage-delete-own-namespaces-only',
+        ),
+      ).toBeDefined();
+    });
+
+    describe('admission policies (compiled and enforced by the API server)', () => {
+      beforeAll(async () => {
+        for (const ns of ['plain-ns', 'fs-labelled'])
+          await plane.kubectl(['create', 'namespace', ns]);
+        await plane.kubectl([
+          'label',
+          'namespace',
+          'fs-labelled',
+          'app.kubernetes.io/managed-by=flagstage',
+        ]);
+      });
+
+      it.each(['worker', 'deployer', 'cleanup'])(
+        '%s may not delete a namespace without the Flagstage label',
+        async sa => {
+          const r = await as(sa, [
+            'delete',
+            'namespace',
+            'plain-ns',
+            '--wait=false',
+          ]);
+          expect(r.code).not.toBe(0);
+          expect(r.stderr).toContain(
+            'Flagstage may delete only namespaces labelled app.kubernetes.io/managed-by=flagstage',
+          );
+          expect(await get('namespace', 'plain-ns')).toBeDefined();
+        },
+      );
+
+      it('the deployer may not create objects outside Flagstage namespaces', async () => {
+        const service = JSON.stringify({
+          apiVersion: 'v1',
+          kind: 'Service',
+          metadata: { name: 'sneaky', namespace: 'plain-ns' },
+          spec: { ports: [{ port: 80 }] },
+        });
+        const refused = await as('deployer', ['create', '-f', '-'], service);
+        expect(refused.code).not.toBe(0);
+        expect(refused.stderr).toContain(
+          'flagstage-deployer may create objects only in namespaces labelled',
+        );
+        const allowed = await as(
+          'deployer',
+          ['create', '-f', '-'],
+          service.replace('plain-ns', 'fs-labelled'),
+        );
+        expect(allowed.stderr).toBe('');
+        expect(allowed.code).toBe(0);
+      });
+
+      it('a Flagstage account may delete a labelled namespace', async () => {
+        const r = await as('worker', [
+          'delete',
+          'namespace',
+          'fs-labelled',
+          '--wait=false',
+        ]);
+        expect(r.stderr).toBe('');
+        expect(r.code).toBe(0);
+      });
+    });
+
+    describe('least privilege: a request just outside each Role is refused', () => {
+      // [account, a request its Roles grant, the nearest one they do not]
+      const cases: [string, string[], string[]][] = [
+        [
+          'worker',
+          ['-n', 'argo', 'get', 'workflows'],
+          ['-n', 'argo', 'get', 'secrets'],
+        ],
+        [
+          'worker',
+          ['get', 'pods', '-A'],
+          ['-n', 'argo', 'delete', 'pod', 'any'],
+        ],
+        [
+          'worker',
+          ['get', 'namespaces'],
+          ['create', 'namespace', 'worker-made'],
+        ],
+        [
+          'worker',
+          ['-n', 'argo', 'get', 'workflows'],
+          ['-n', 'flagstage', 'get', 'workflows'],
+        ],
+        ['deployer', ['get', 'namespace', 'default'], ['get', 'namespaces']],
+        [
+          'deployer',
+          ['-n', 'argo', 'get', 'secret', 'none', '--ignore-not-found'],
+          ['-n', 'argo', 'get', 'secrets'],
+        ],
+        [
+          'deployer',
+          ['-n', 'argo', 'get', 'secret', 'none', '--ignore-not-found'],
+          ['-n', 'default', 'get', 'secret', 'none'],
+        ],
+        [
+          'deployer',
+          ['get', 'namespace', 'default'],
+          ['-n', 'default', 'get', 'services'],
+        ],
+        [
+          'deployer',
+          ['get', 'namespace', 'default'],
+          ['-n', 'default', 'get', 'jobs'],
+        ],
+        ['cleanup', ['get', 'namespaces'], ['get', 'namespace', 'default']],
+        ['cleanup', ['get', 'namespaces'], ['-n', 'argo', 'get', 'pods']],
+        [
+          'builder',
+          [
+            'auth',
+            'can-i',
+            'create',
+            'workflowtaskresults.argoproj.io',
+            '-n',
+            'argo',
+          ],
+          ['-n', 'argo', 'get', 'workflowtaskresults'],
+        ],
+      ];
+      it.each(cases)(
+        '%s: %j is allowed, %j is Forbidden',
+        async (sa, inside, outside) => {
+          const ok = await as(sa, inside);
+          expect(ok.stderr).not.toMatch(/forbidden/i);
+          expect(ok.code).toBe(0);
+          const refused = await as(sa, outside);
+          expect(refused.code).not.toBe(0);
+          expect(refused.stderr).toMatch(/Forbidden|forbidden/);
+        },
+      );
+    });
+
+    it('start → RUNNING with an access URL; stop → namespace finalised by the controller manager → STOPPED', async () => {
+      const id = await start('web');
+      const running = await until(id, ['RUNNING', 'FAILED']);
+      expect(running.state).toBe('RUNNING');
+      expect(running.access.url).toContain(id);
+      const wf = await get('-n', 'argo', 'workflow', `start-${id}`);
+      expect(wf.spec.workflowTemplateRef.name).toBe('start-challenge');
+      expect(JSON.stringify(wf)).not.toContain('flagstage{');
+      const ns = await get('namespace', `fs-${id}`);
+      expect(ns.metadata.labels).toMatchObject({
+        'app.kubernetes.io/managed-by': 'flagstage',
+        'flagstage.io/instance': id,
+        'flagstage.io/contest': 'c1',
+        'flagstage.io/challenge': 'web',
+        'pod-security.kubernetes.io/enforce': 'restricted',
+      });
+      // copy-secrets ran with the deployer's token: the flag is in the namespace.
+      const flag = await get('-n', `fs-${id}`, 'secret', 'flag');
+      expect(Buffer.from(flag.data.FLAG, 'base64').toString()).toMatch(
+        /^flagstage\{team-t\d+\}$/,
+      );
+      for (const kind of [
+        'service/challenge',
+        'job/challenge',
+        'networkpolicy/deny-all',
+      ])
+        expect(await get('-n', `fs-${id}`, kind)).toBeDefined();
+      const workflow = await eventually(
+        () => api('get', `/api/deployment/instances/${id}/workflow`),
+        (r: any) => r.body?.workflow?.phase === 'Succeeded',
+      );
+      expect(workflow.body.workflow.nodes.length).toBeGreaterThan(1);
+      // Every step ran as the template's ServiceAccount.
+      expect(
+        plane.executor.executed
+          .filter(s => s.workflow === `start-${id}`)
+          .map(s => s.serviceAccount),
+      ).toEqual(expect.arrayContaining(['flagstage-deployer']));
+
+      await api('post', `/api/deployment/instances/${id}/stop`);
+      const stopped = await until(id, ['STOPPED', 'FAILED']);
+      expect(stopped.state).toBe('STOPPED');
+      expect(await gone('namespace', `fs-${id}`)).toBeUndefined();
+      expect(await get('-n', 'argo', 'workflow', `stop-${id}`)).toBeDefined();
+      expect(await get('-n', 'argo', 'secret', `flag-${id}`)).toBeUndefined();
+    });
+
+    it('an image pull error fails the instance with the reason and removes its namespace', async () => {
+      const id = await start('badimage');
+      const failed = await until(id, ['FAILED', 'RUNNING']);
+      expect(failed.state).toBe('FAILED');
+      expect(failed.failureReason).toMatch(
+        /image could not be pulled \((ErrImagePull|ImagePullBackOff)\)/,
+      );
+      expect(await gone('namespace', `fs-${id}`)).toBeUndefined();
+    });
+
+    it('a crashing challenge (restartPolicy Never: the pod ends Failed) fails the instance', async () => {
+      const id = await start('crashy');
+      const failed = await until(id, ['FAILED', 'RUNNING']);
+      expect(failed.state).toBe('FAILED');
+      // A kubelet sets no pod-level reason for a container that exited under
+      // restartPolicy Never, and there is no CrashLoopBackOff (the simulator's
+      // crash loop is what restartPolicy Always would give).
+      expect(failed.failureReason).toBe('the pod failed');
+      expect(await gone('namespace', `fs-${id}`)).toBeUndefined();
+    });
+
+    it('a pod stuck Pending fails after the deploy deadline and its namespace is removed', async () => {
+      const id = await start('stuck');
+      await eventually(
+        () =>
+          get('-n', `fs-${id}`, 'pods', '-l', `flagstage.io/instance=${id}`),
+        list => (list?.items?.length ?? 0) > 0,
+      );
+      expect((await status(id)).state).toBe('DEPLOYING');
+      await new Promise(r => setTimeout(r, 4200));
+      const report = await reconcile();
+      expect(report.stuck_deploy).toBeGreaterThanOrEqual(1);
+      const failed = await status(id);
+      expect(failed.state).toBe('FAILED');
+      expect(failed.failureReason).toMatch(/not ready within 4 s/);
+      expect(await gone('namespace', `fs-${id}`)).toBeUndefined();
+    });
+
+    it('reaps a ghost namespace, and a namespace deleted behind our back ends its instance STOPPED', async () => {
+      const ghost = await plane.kubectlStdin(
+        ['create', '-f', '-'],
+        JSON.stringify({
+          apiVersion: 'v1',
+          kind: 'Namespace',
+          metadata: {
+            name: 'fs-ghost-1',
+            labels: {
+              'app.kubernetes.io/managed-by': 'flagstage',
+              'flagstage.io/instance': 'ghost-1',
+            },
+          },
+        }),
+      );
+      expect(ghost.code).toBe(0);
+      const id = await start('web');
+      expect((await until(id, ['RUNNING', 'FAILED'])).state).toBe('RUNNING');
+      const report = await reconcile();
+      expect(report.ghost_namespace).toBe(1);
+      expect(await gone('namespace', 'fs-ghost-1')).toBeUndefined();
+      expect(await get('namespace', `fs-${id}`)).toBeDefined();
+
+      await plane.kubectl(['delete', 'namespace', `fs-${id}`, '--wait=false']);
+      const stopped = await until(id, ['STOPPED']);
+      expect(stopped.state).toBe('STOPPED');
+    });
+  },
+);
