@@ -63,12 +63,15 @@ describe('observability on the embedded default', () => {
   // config is given inline.
   let server: string;
   let backendPort: number;
+  /** /metrics and /health: the internal listener, not the public port. */
+  let internalPort: number;
   let ports: { http: number; tcp: number; admin: number };
   let stopBackend: () => Promise<void>;
   const secrets: Record<string, string> = { password, signingKey };
 
   beforeAll(async () => {
     backendPort = await freePort();
+    internalPort = await freePort();
     server = `http://localhost:${backendPort}`;
     ports = {
       http: await freePort(),
@@ -84,16 +87,21 @@ describe('observability on the embedded default', () => {
       }),
       flagstageRootHttpRouterServiceFactory({ service: 'backend' }),
       mockServices.rootConfig.factory({
-        data: embeddedDefaultConfig({
-          ports,
-          key: { kid: 'obs', secret: signingKey },
-          domain: 'gateway.test',
-          backend: {
-            baseUrl: `http://localhost:${backendPort}`,
-            listen: { port: backendPort, host: '127.0.0.1' },
+        data: {
+          ...embeddedDefaultConfig({
+            ports,
+            key: { kid: 'obs', secret: signingKey },
+            domain: 'gateway.test',
+            backend: {
+              baseUrl: `http://localhost:${backendPort}`,
+              listen: { port: backendPort, host: '127.0.0.1' },
+            },
+            demoChallenges: ['challenge:default/web-cookie-jar'],
+          }),
+          observability: {
+            internal: { port: internalPort, host: '127.0.0.1' },
           },
-          demoChallenges: ['challenge:default/web-cookie-jar'],
-        }),
+        },
       }),
       catalogPlugin,
       catalogModuleChallenges,
@@ -237,7 +245,10 @@ describe('observability on the embedded default', () => {
 
   describePrometheus('with Prometheus', () => {
     it('a real Prometheus scrapes the backend and the gateway and finds the expected series', async () => {
-      const port = backendPort;
+      // The public port keeps the probes only.
+      expect((await request(server).get('/metrics')).status).toBe(404);
+      expect((await request(server).get('/readyz')).status).toBe(200);
+      const port = internalPort;
       const promPort = await freePort();
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flagstage-prom-'));
       fs.writeFileSync(
