@@ -146,6 +146,12 @@ describeWithControlPlane()(
               challenge('badimage', 'registry.example/nope:0'),
               challenge('stuck', 'registry.example/stuck:1'),
               challenge('crashy', 'registry.example/crash:1'),
+              challengeEntity('brief', {
+                protocol: 'http',
+                port: 8080,
+                ttlSeconds: 5,
+                image: 'registry.example/web:1',
+              }),
             ] as any,
           }),
           fakeContest,
@@ -475,5 +481,32 @@ describeWithControlPlane()(
       const stopped = await until(id, ['STOPPED']);
       expect(stopped.state).toBe('STOPPED');
     });
+
+    it("the instance's deadline: the Job controller fails the Job and deletes its pod; the reconciler expires the instance", async () => {
+      const id = await start('brief');
+      expect((await until(id, ['RUNNING', 'FAILED'])).state).toBe('RUNNING');
+      const job = await eventually(
+        () => get('-n', `fs-${id}`, 'job', 'challenge'),
+        j => j?.status?.conditions?.some((c: any) => c.type === 'Failed'),
+        90_000,
+      );
+      expect(
+        job.status.conditions.find((c: any) => c.type === 'Failed'),
+      ).toMatchObject({ status: 'True', reason: 'DeadlineExceeded' });
+      // The pod is deleted (never phase Failed with reason DeadlineExceeded:
+      // that is the kubelet's pod-level deadline, not the Job's), so the
+      // listener has no verdict and the instance is still RUNNING.
+      const pods = await eventually(
+        () => get('-n', `fs-${id}`, 'pods'),
+        l => l.items.length === 0,
+      );
+      expect(pods.items).toEqual([]);
+      expect((await status(id)).state).toBe('RUNNING');
+      const report = await reconcile();
+      expect(report.expired).toBeGreaterThanOrEqual(1);
+      expect((await status(id)).state).toBe('EXPIRED');
+      expect(await gone('namespace', `fs-${id}`)).toBeUndefined();
+      // The Job controller took about a minute past the 5 s deadline here.
+    }, 180_000);
   },
 );
