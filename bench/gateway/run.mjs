@@ -193,6 +193,8 @@ start(
     GATEWAY_ADMIN_HOST: '127.0.0.1',
     GATEWAY_ADMIN_PORT: String(PORTS.gatewayAdmin),
     GATEWAY_DOMAIN: DOMAIN,
+    // The upstreams' loopback ports: the gateway refuses any target outside its allowlist.
+    GATEWAY_ALLOWED_LOOPBACK_PORTS: `${PORTS.upstream},${PORTS.tcpSink}`,
     // Limits high enough not to refuse the benchmark; every check still runs.
     GATEWAY_LIMITS: JSON.stringify({
       http: {
