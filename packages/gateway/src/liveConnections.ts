@@ -10,6 +10,25 @@ type Live = GatewayLiveConnection & {
 
 const HTTP_IDLE_MS = 30_000;
 
+/** A connection's report entry as it opens: who, from where, no bytes yet. */
+const fresh = (
+  id: string,
+  proto: GatewayLiveConnection['proto'],
+  access: Access,
+  clientIp: string,
+): GatewayLiveConnection => ({
+  id,
+  proto,
+  iid: access.payload.iid,
+  team: access.payload.team,
+  chal: access.payload.chal,
+  clientIp,
+  tokenId: access.tokenId,
+  since: new Date().toISOString(),
+  bytesIn: 0,
+  bytesOut: 0,
+});
+
 /**
  * What this replica is serving: open long-lived connections, and HTTP
  * activity aggregated per (token, client IP) while it is recent. Reported to
@@ -27,16 +46,7 @@ export class LiveConnections {
     bytes?: () => [number, number],
   ): Live {
     const live: Live = {
-      id,
-      proto,
-      iid: access.payload.iid,
-      team: access.payload.team,
-      chal: access.payload.chal,
-      clientIp,
-      tokenId: access.tokenId,
-      since: new Date().toISOString(),
-      bytesIn: 0,
-      bytesOut: 0,
+      ...fresh(id, proto, access, clientIp),
       lastSeen: Date.now(),
       close,
       bytes,
@@ -59,19 +69,7 @@ export class LiveConnections {
     const id = `http:${access.tokenId}:${clientIp}`;
     let live = this.items.get(id);
     if (!live) {
-      live = {
-        id,
-        proto: 'http',
-        iid: access.payload.iid,
-        team: access.payload.team,
-        chal: access.payload.chal,
-        clientIp,
-        tokenId: access.tokenId,
-        since: new Date().toISOString(),
-        bytesIn: 0,
-        bytesOut: 0,
-        lastSeen: 0,
-      };
+      live = { ...fresh(id, 'http', access, clientIp), lastSeen: 0 };
       this.items.set(id, live);
     }
     live.bytesIn += bytesIn;

@@ -212,39 +212,35 @@ export class GatewayAdminService {
     instance?: string;
     team?: string;
   }): Promise<GatewayConnectionsResponse> {
-    const note = this.unavailable();
-    if (note) return { available: false, note, replicas: [], connections: [] };
-    try {
-      return { available: true, ...mergeReports(await this.reports(), filter) };
-    } catch (e) {
-      this.logger.warn(
-        `Reading gateway reports failed: ${(e as Error).message}`,
-      );
-      return {
-        available: false,
-        note: UNREACHABLE_CONNECTIONS_NOTE,
-        replicas: [],
-        connections: [],
-      };
-    }
+    return this.fromReports(reports => mergeReports(reports, filter), {
+      replicas: [],
+      connections: [],
+    });
   }
 
   async topTalkers(limit: number): Promise<GatewayTopTalkersResponse> {
+    return this.fromReports(
+      reports => rankTalkers(mergeReports(reports, {}).connections, limit),
+      { teams: [], instances: [] },
+    );
+  }
+
+  /** A view of the replicas' reports, or why there is none (not configured, unreachable). */
+  private async fromReports<T extends object>(
+    view: (reports: Awaited<ReturnType<GatewayAdminService['reports']>>) => T,
+    empty: T,
+  ): Promise<
+    ({ available: true } & T) | ({ available: false; note: string } & T)
+  > {
     const note = this.unavailable();
-    if (note) return { available: false, note, teams: [], instances: [] };
+    if (note) return { available: false, note, ...empty };
     try {
-      const { connections } = mergeReports(await this.reports(), {});
-      return { available: true, ...rankTalkers(connections, limit) };
+      return { available: true, ...view(await this.reports()) };
     } catch (e) {
       this.logger.warn(
         `Reading gateway reports failed: ${(e as Error).message}`,
       );
-      return {
-        available: false,
-        note: UNREACHABLE_CONNECTIONS_NOTE,
-        teams: [],
-        instances: [],
-      };
+      return { available: false, note: UNREACHABLE_CONNECTIONS_NOTE, ...empty };
     }
   }
 
