@@ -54,6 +54,26 @@ describe('ChallengeEntityProcessor', () => {
     expect(error.message).toMatch(/spec\.runtime\.port: must be >= 1/);
   });
 
+  it('refuses a regex flag the flag checker cannot run, naming the field', async () => {
+    for (const [pattern, reason] of [
+      ['flag\\{(a+)\\1\\}', /backreferences/],
+      ['flag\\{(?=x)x\\}', /lookahead/],
+      ['flag\\{[a-', /.+/],
+    ] as const) {
+      const unsafe = {
+        ...challenge,
+        spec: {
+          ...challenge.spec,
+          flags: [{ kind: 'regex', pattern }],
+        },
+      };
+      const error = await processor.validateEntityKind(unsafe).catch(e => e);
+      expect(error).toBeInstanceOf(InputError);
+      expect(error.message).toMatch(/spec\.flags\[0\]\.pattern/);
+      expect(error.message).toMatch(reason);
+    }
+  });
+
   it('points the Kubernetes tab at the challenge label, keeping other annotations', async () => {
     const input = {
       ...challenge,

@@ -5,6 +5,7 @@ import {
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { connectAndMigrate } from '@flagstage/backend-node';
 import { contestPermissions } from '@flagstage/plugin-contest-common';
+import { contestantOptions } from './config';
 import { createRouter } from './router';
 import { createContestServices } from './services';
 import { DeploymentClient } from './services/DeploymentClient';
@@ -42,10 +43,13 @@ export const contestPlugin = createBackendPlugin({
           database: deps.database,
           packageName: '@flagstage/plugin-contest-backend',
         });
+        const options = contestantOptions(config);
         const services = createContestServices({
           db,
           cache: deps.cache,
           logger,
+          teamRules: options.teamRules,
+          throttleLimits: options.throttleLimits,
         });
         deps.permissionsRegistry.addPermissions(contestPermissions);
 
@@ -69,6 +73,7 @@ export const contestPlugin = createBackendPlugin({
               .getString('backend.baseUrl')
               .startsWith('https://'),
             cookiePath: '/api/contest/public',
+            allowedOrigins: options.allowedOrigins,
           }),
         );
         httpRouter.addAuthPolicy({ path: '/public', allow: 'unauthenticated' });

@@ -89,14 +89,19 @@ async function call<T>(
   path: string,
   body?: unknown,
 ): Promise<T> {
+  // Every POST carries a JSON body (`{}` when it has no input): the server
+  // refuses non-JSON bodies on state-changing requests (cross-site forms).
+  const payload = body ?? (method === 'POST' ? {} : undefined);
   let res: Response;
   try {
     res = await fetch(`${BASE}${path}`, {
       method,
       credentials: 'same-origin',
       headers:
-        body !== undefined ? { 'content-type': 'application/json' } : undefined,
-      body: body !== undefined ? JSON.stringify(body) : undefined,
+        payload !== undefined
+          ? { 'content-type': 'application/json' }
+          : undefined,
+      body: payload !== undefined ? JSON.stringify(payload) : undefined,
     });
   } catch {
     throw new ApiError(

@@ -3,7 +3,12 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { createTestDatabase, type TestDatabase } from '@flagstage/test-utils';
 import { createContestServices, type ContestServices } from '../services';
 import type { ContestInput } from '../services/ContestAdminService/types';
-import { HOUR, migratedKnex, testChallenges } from './fixtures';
+import {
+  FIXED_TIME_TEAM_RULES,
+  HOUR,
+  migratedKnex,
+  testChallenges,
+} from './fixtures';
 
 export const start = new Date('2026-11-20T10:00:00Z');
 export const during = new Date(start.getTime() + HOUR);
@@ -73,6 +78,7 @@ export function useContestWorld(engine: TestDatabase['engine']) {
       cache: mockServices.cache.mock(),
       logger: mockServices.logger.mock(),
       onScoreChange: id => world.scoreChanges.push(id),
+      teamRules: FIXED_TIME_TEAM_RULES,
     });
   });
   return world;

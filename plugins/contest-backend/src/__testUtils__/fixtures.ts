@@ -149,3 +149,12 @@ export async function insertBareContest(knex: Knex): Promise<void> {
     flags: '[]',
   });
 }
+
+/**
+ * Team rules for contests at a fixed past time (tests pass `now`): the clock
+ * has passed their end, so registration must not close at it.
+ */
+export const FIXED_TIME_TEAM_RULES = {
+  maxTeamsPerContestant: 3,
+  registrationClosesAtEnd: false,
+};

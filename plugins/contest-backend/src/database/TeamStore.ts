@@ -31,9 +31,23 @@ export interface TeamStore {
     teamId: string,
     limit: number,
   ): Promise<JoinOutcome>;
+  /**
+   * Takes one of the contestant's team-creation slots while fewer than
+   * `limit` are used (a guarded UPDATE: concurrent creates cannot pass it);
+   * false when none is left.
+   */
+  claimTeamSlot(contestantId: string, limit: number): Promise<boolean>;
+  /** Gives a slot back (the team could not be created). */
+  releaseTeamSlot(contestantId: string): Promise<void>;
+  /** Replaces the stored password hash (rehash at a higher cost). */
+  setPasswordHash(contestantId: string, hash: string): Promise<void>;
   /** Leaves the team unless the team has solves (points would follow the member). */
   leave(contestantId: string): Promise<LeaveOutcome>;
-  /** False when no such team is in the contest. */
+  /**
+   * False when no such team is in the contest. A ban (and its lifting)
+   * carries to the team's current members, who then may not create or join
+   * teams.
+   */
   setBanned(
     contestId: string,
     teamId: string,
@@ -47,7 +61,9 @@ export interface TeamStore {
   /** What the scoreboard needs of each team. */
   boardTeams(
     contestId: string,
-  ): Promise<Pick<TeamRow, 'id' | 'name' | 'division' | 'banned'>[]>;
+  ): Promise<
+    Pick<TeamRow, 'id' | 'name' | 'division' | 'banned' | 'member_count'>[]
+  >;
 }
 
 class JoinRefused extends Error {
@@ -108,6 +124,27 @@ export class DatabaseTeamStore implements TeamStore {
     }
   }
 
+  async claimTeamSlot(contestantId: string, limit: number) {
+    const claimed = await this.db('contestants')
+      .where({ id: contestantId })
+      .andWhere('teams_created', '<', limit)
+      .increment('teams_created', 1);
+    return claimed > 0;
+  }
+
+  async releaseTeamSlot(contestantId: string) {
+    await this.db('contestants')
+      .where({ id: contestantId })
+      .andWhere('teams_created', '>', 0)
+      .decrement('teams_created', 1);
+  }
+
+  async setPasswordHash(contestantId: string, hash: string) {
+    await this.db('contestants')
+      .where({ id: contestantId })
+      .update({ password_hash: hash });
+  }
+
   async leave(contestantId: string) {
     return this.db.transaction(async (tx): Promise<LeaveOutcome> => {
       const me = await tx<ContestantRow>('contestants')
@@ -135,10 +172,14 @@ export class DatabaseTeamStore implements TeamStore {
     banned: boolean,
     reason: string | null,
   ) {
-    const updated = await this.db('teams')
-      .where({ id: teamId, contest_id: contestId })
-      .update({ banned, ban_reason: banned ? reason : null });
-    return updated > 0;
+    return this.db.transaction(async tx => {
+      const updated = await tx('teams')
+        .where({ id: teamId, contest_id: contestId })
+        .update({ banned, ban_reason: banned ? reason : null });
+      if (updated > 0)
+        await tx('contestants').where({ team_id: teamId }).update({ banned });
+      return updated > 0;
+    });
   }
 
   async search(contestId: string, query?: string) {
@@ -164,6 +205,6 @@ export class DatabaseTeamStore implements TeamStore {
   async boardTeams(contestId: string) {
     return this.db<TeamRow>('teams')
       .where({ contest_id: contestId })
-      .select('id', 'name', 'division', 'banned');
+      .select('id', 'name', 'division', 'banned', 'member_count');
   }
 }

@@ -11,6 +11,7 @@ import {
   type SubmissionStore,
 } from './SubmissionStore';
 import { DatabaseTeamStore, type TeamStore } from './TeamStore';
+import { DatabaseThrottleStore, type ThrottleStore } from './ThrottleStore';
 
 /** Every store of the contest database. */
 export type ContestStores = {
@@ -20,6 +21,7 @@ export type ContestStores = {
   hints: HintStore;
   announcements: AnnouncementStore;
   sessions: SessionStore;
+  throttles: ThrottleStore;
 };
 
 export function createContestStores(db: Knex): ContestStores {
@@ -30,5 +32,6 @@ export function createContestStores(db: Knex): ContestStores {
     hints: new DatabaseHintStore(db),
     announcements: new DatabaseAnnouncementStore(db),
     sessions: new SessionStore(db),
+    throttles: new DatabaseThrottleStore(db),
   };
 }

@@ -46,6 +46,8 @@ export type TeamRow = {
   contest_id: string;
   name: string;
   name_key: string;
+  /** TR39 confusable skeleton (services/names.ts), unique per contest. */
+  name_skeleton?: string | null;
   division: string | null;
   invite_code: string;
   member_count: number;
@@ -61,6 +63,12 @@ export type ContestantRow = {
   username_key: string;
   password_hash: string;
   team_id: string | null;
+  /** TR39 confusable skeleton (services/names.ts), unique per contest. */
+  username_skeleton?: string | null;
+  /** Teams this contestant created (capped). */
+  teams_created?: number;
+  /** Member of a team when it was banned: may not create or join teams. */
+  banned?: boolean | number;
   created_at: DbTimestamp;
 };
 

@@ -25,6 +25,7 @@ export function createRouter(
     catalog: CatalogService;
     secureCookies: boolean;
     cookiePath: string;
+    allowedOrigins?: string[];
   },
 ) {
   const router = Router();

@@ -4,7 +4,6 @@ import { z } from 'zod';
 import {
   AuthenticationError,
   InputError,
-  NotAllowedError,
   NotFoundError,
 } from '@backstage/errors';
 import { parseInput, toBool, toIso } from '@flagstage/backend-node';
@@ -22,6 +21,7 @@ import {
   readSessionCookie,
   setSessionCookie,
 } from './cookies';
+import { stateChangeGuard } from './requestGuard';
 import {
   contestantInstanceView,
   publicChallengeList,
@@ -50,8 +50,9 @@ const credentials = z.object({
   password,
   registrationCode: z.string().max(200).optional(),
 });
+// Normalised and checked (NFKC, no control or invisible characters, length) by the team service.
 const teamCreate = z.object({
-  name: z.string().trim().min(2).max(64),
+  name: z.string().max(256),
   division: z.string().max(64).optional(),
 });
 const teamJoin = z.object({ inviteCode: z.string().min(8).max(64) });
@@ -66,11 +67,17 @@ export type PublicRouterOptions = {
   runtime: RuntimeService;
   scoreboards: ScoreboardService;
   sessions: Pick<SessionStore, 'create' | 'resolve' | 'revoke'>;
-  logins: Pick<LoginThrottle, 'assertAllowed' | 'recordFailure'>;
+  logins: Pick<LoginThrottle, 'begin' | 'registration'>;
   deployments?: DeploymentClient;
   secureCookies: boolean;
   cookiePath: string;
+  /** Origins allowed to send state-changing requests besides the request's own (see stateChangeGuard). Default: none. */
+  allowedOrigins?: string[];
 };
+
+/** The client's address: `req.ip`, which honours Express `trust proxy` (`backend.trustProxy`). */
+const clientAddress = (req: express.Request) =>
+  req.ip ?? req.socket.remoteAddress ?? 'unknown';
 
 /**
  * The contestant API, mounted under /public and marked unauthenticated in
@@ -81,6 +88,7 @@ export function createPublicRouter(options: PublicRouterOptions) {
   const { contests, teams, sessions, scoreboards, logins } = options;
   const cookie = { secure: options.secureCookies, path: options.cookiePath };
   const router = Router();
+  router.use(stateChangeGuard(options.allowedOrigins ?? []));
   router.use(express.json({ limit: '16kb' }));
 
   async function contestantId(req: express.Request): Promise<string> {
@@ -100,6 +108,7 @@ export function createPublicRouter(options: PublicRouterOptions) {
 
   router.post('/contests/:slug/register', async (req, res) => {
     const input = parseInput(credentials, req.body);
+    await logins.registration(clientAddress(req));
     const me = await teams.register(req.params.slug, input);
     setSessionCookie(res, await sessions.create(me.id), cookie);
     res.status(201).json({ id: me.id, username: me.username });
@@ -108,14 +117,18 @@ export function createPublicRouter(options: PublicRouterOptions) {
   router.post('/contests/:slug/login', async (req, res) => {
     const input = parseInput(credentials, req.body);
     const contest = await contests.contestRow(req.params.slug);
-    await logins.assertAllowed(contest.id, input.username);
-    const me = await teams
-      .authenticate(req.params.slug, input.username, input.password)
-      .catch(async e => {
-        if (e instanceof NotAllowedError)
-          await logins.recordFailure(contest.id, input.username);
-        throw e;
-      });
+    // Counted before the password check, so parallel guesses cannot outrun the limit.
+    const attempt = await logins.begin(
+      contest.id,
+      input.username,
+      clientAddress(req),
+    );
+    const me = await teams.authenticate(
+      req.params.slug,
+      input.username,
+      input.password,
+    );
+    await attempt.succeeded();
     setSessionCookie(res, await sessions.create(me.id), cookie);
     res.json({ id: me.id, username: me.username });
   });

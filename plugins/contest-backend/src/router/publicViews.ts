@@ -59,7 +59,8 @@ export async function publicChallengeList(
   // Nothing of the challenges shows before the contest starts.
   if (now < new Date(toIso(contest.starts_at))) return [];
   const rows = await contests.listChallengeRows(contest.id);
-  const values = await scoreboards.challengeValues(contest.id);
+  // After the freeze, values and solve counts come from pre-freeze solves.
+  const values = await scoreboards.challengeValues(contest.id, 'public');
   const { solved, unlocked } = me.team_id
     ? await progress.teamProgress(me.team_id)
     : { solved: new Set<string>(), unlocked: new Set<string>() };

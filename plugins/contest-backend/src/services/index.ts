@@ -10,7 +10,7 @@ import { DefaultContestAdminService } from './ContestAdminService/DefaultContest
 import type { ContestAdminService } from './ContestAdminService/types';
 import { DefaultHintService } from './HintService/DefaultHintService';
 import type { HintService } from './HintService/types';
-import { LoginThrottle } from './LoginThrottle';
+import { LoginThrottle, type ThrottleLimits } from './LoginThrottle';
 import { DefaultRuntimeService } from './RuntimeService/DefaultRuntimeService';
 import type { RuntimeService } from './RuntimeService/types';
 import { DefaultScoreboardService } from './ScoreboardService/DefaultScoreboardService';
@@ -21,7 +21,7 @@ import type {
   SubmissionService,
 } from './SubmissionService/types';
 import { DefaultTeamService } from './TeamService/DefaultTeamService';
-import type { TeamService } from './TeamService/types';
+import type { TeamRules, TeamService } from './TeamService/types';
 
 /** Every service of the contest plugin, as the routers and the scheduler use them. */
 export type ContestServices = {
@@ -45,6 +45,10 @@ export function createContestServices(options: {
   cache: CacheService;
   logger: LoggerService;
   onScoreChange?: ScoreChangeListener;
+  /** Defaults: DEFAULT_TEAM_RULES. */
+  teamRules?: TeamRules;
+  /** Defaults: DEFAULT_THROTTLE_LIMITS. */
+  throttleLimits?: ThrottleLimits;
 }): ContestServices {
   const { cache, logger } = options;
   const stores = createContestStores(options.db);
@@ -54,7 +58,7 @@ export function createContestServices(options: {
     ((contestId: string) => scoreboards.requestRecompute(contestId));
   const challengeCache = new ChallengeCache(stores.contests);
   const contests = new DefaultContestAdminService(stores, challengeCache);
-  const teams = new DefaultTeamService(stores);
+  const teams = new DefaultTeamService(stores, options.teamRules);
   const submissions = new DefaultSubmissionService(
     stores,
     challengeCache,
@@ -70,6 +74,6 @@ export function createContestServices(options: {
     runtime: new DefaultRuntimeService(gated),
     scoreboards,
     sessions: stores.sessions,
-    logins: new LoginThrottle(cache),
+    logins: new LoginThrottle(stores.throttles, options.throttleLimits),
   };
 }

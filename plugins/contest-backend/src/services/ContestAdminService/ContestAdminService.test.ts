@@ -13,6 +13,8 @@ import {
 } from '../../__testUtils__/fixtures';
 import { effectiveScoring } from './contestColumns';
 
+// Registrations and logins hash at the production scrypt cost (N=2^17).
+jest.setTimeout(60_000);
 describe.each(testDatabaseEngines())('ContestAdminService on %s', engine => {
   const world = useContestWorld(engine);
 

@@ -17,6 +17,7 @@ import {
   buildBoards,
   challengeValues,
   emptyPage,
+  publicInput,
   SCOREBOARD_PAGE_SIZE,
   type BoardInput,
 } from './boards';
@@ -36,7 +37,7 @@ const FULL_RELOAD_MS = 10 * 60 * 1000;
 /** New solves are read from a little before the highest id seen (ids commit out of order). */
 const ID_WINDOW = 5000;
 
-type Board = 'live' | 'frozen';
+type Board = 'live' | 'public';
 
 /** What the pointer key says about the latest computation. */
 type Pointer = {
@@ -171,7 +172,13 @@ export class DefaultScoreboardService implements ScoreboardService {
       this.stores.hints.penalties(contestId),
     ]);
     const input: BoardInput = {
-      teams: teams.map(t => ({ ...t, banned: toBool(t.banned) })),
+      teams: teams.map(t => ({
+        id: t.id,
+        name: t.name,
+        division: t.division,
+        banned: toBool(t.banned),
+        memberCount: Number(t.member_count),
+      })),
       challenges: challenges.map(c => ({
         id: c.id,
         scoring: effectiveScoring(c.scoring, contest.scoring_defaults),
@@ -190,8 +197,13 @@ export class DefaultScoreboardService implements ScoreboardService {
     const computedAt = now.toISOString();
     const boards = buildBoards(input, contestId, computedAt, freezeAt);
     const values = challengeValues(input);
+    // What contestants see: values and solve counts from pre-freeze solves once frozen.
+    const publicValues = challengeValues({
+      ...input,
+      solves: publicInput(input, computedAt, freezeAt).input.solves,
+    });
     const rankedMs = elapsedMs();
-    await this.store(contestId, boards, values, computedAt);
+    await this.store(contestId, boards, { values, publicValues }, computedAt);
     const ms = elapsedMs();
     this.logger.debug('Scoreboard recomputed', {
       contestId,
@@ -202,14 +214,14 @@ export class DefaultScoreboardService implements ScoreboardService {
       storeMs: Math.round(ms - rankedMs),
       ms: Math.round(ms),
     });
-    return { live: boards.live, public: boards.frozen ?? boards.live, values };
+    return { live: boards.live, public: boards.public, values, publicValues };
   }
 
   /** Writes every page of every board and division, then the pointer (so readers never mix versions). */
   private async store(
     contestId: string,
-    boards: { live: Scoreboard; frozen?: Scoreboard },
-    values: ChallengeValues,
+    boards: Record<Board, Scoreboard>,
+    values: { values: ChallengeValues; publicValues: ChallengeValues },
     computedAt: string,
   ) {
     const version = `${Date.parse(computedAt).toString(36)}${randomBytes(
@@ -219,9 +231,8 @@ export class DefaultScoreboardService implements ScoreboardService {
     const totals = {} as Pointer['totals'];
     for (const [name, board] of Object.entries(boards) as [
       Board,
-      Scoreboard | undefined,
+      Scoreboard,
     ][]) {
-      if (!board) continue;
       const split = boardPages(board);
       totals[name] = split.totals;
       for (const { division, page, payload } of split.pages) {
@@ -234,24 +245,25 @@ export class DefaultScoreboardService implements ScoreboardService {
         );
       }
     }
-    const publicBoard = boards.frozen ?? boards.live;
     writes.push(
       this.cache.set(
         this.key(contestId, version, 'ctftime'),
-        JSON.stringify(toCtftimeFeed(publicBoard.entries)),
+        JSON.stringify(toCtftimeFeed(boards.public.entries)),
         { ttl: PAGE_TTL_MS },
       ),
-      this.cache.set(
-        this.key(contestId, 'values'),
-        JSON.stringify(Object.fromEntries(values)),
-        { ttl: POINTER_TTL_MS },
+      ...(['values', 'publicValues'] as const).map(name =>
+        this.cache.set(
+          this.key(contestId, name),
+          JSON.stringify(Object.fromEntries(values[name])),
+          { ttl: POINTER_TTL_MS },
+        ),
       ),
     );
     await Promise.all(writes);
     const pointer: Pointer = {
       version,
       computedAt,
-      frozen: Boolean(boards.frozen),
+      frozen: boards.public.frozen,
       totals,
     };
     await this.cache.set(
@@ -282,7 +294,7 @@ export class DefaultScoreboardService implements ScoreboardService {
   ): Promise<string | undefined> {
     for (let attempt = 0; attempt < 2; attempt++) {
       const pointer = await this.pointer(contestId);
-      const board: Board = !options.live && pointer.frozen ? 'frozen' : 'live';
+      const board: Board = options.live ? 'live' : 'public';
       const division = options.division ?? '';
       const total = pointer.totals[board]?.[division];
       if (total === undefined && division) return undefined; // no such division
@@ -324,14 +336,18 @@ export class DefaultScoreboardService implements ScoreboardService {
     return JSON.parse(await this.ctftimeText(contestId));
   }
 
-  /** Current value and solve count of each challenge, from the last computation. */
-  async challengeValues(contestId: string): Promise<ChallengeValues> {
-    const text = (await this.cache.get(this.key(contestId, 'values'))) as
+  /** Current value and solve count of each challenge, from the last computation: live, or as contestants see them. */
+  async challengeValues(
+    contestId: string,
+    view: 'live' | 'public' = 'live',
+  ): Promise<ChallengeValues> {
+    const name = view === 'live' ? 'values' : 'publicValues';
+    const text = (await this.cache.get(this.key(contestId, name))) as
       | string
       | undefined;
     if (!text) {
       const computed = await this.recompute(contestId);
-      return computed.values;
+      return computed[name];
     }
     return new Map(Object.entries(JSON.parse(text)));
   }

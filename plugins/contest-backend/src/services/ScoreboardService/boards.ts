@@ -19,37 +19,69 @@ export type BoardInput = {
     name: string;
     division: string | null;
     banned: boolean;
+    /** Absent: counted as having members. */
+    memberCount?: number;
   }[];
   challenges: { id: string; scoring: ChallengeScoring }[];
   solves: ScoreboardSolve[];
   penalties: { teamId: string; points: number; at: string }[];
 };
 
-/** The live board, and the public one: frozen at `freezeAt` once it has passed. */
+/**
+ * The teams the public board and feed show: those with members and at least
+ * one of the given solves (empty and abandoned teams stay off the board).
+ */
+function shownTeams(input: BoardInput, solves: ScoreboardSolve[]) {
+  const solved = new Set(solves.map(s => s.teamId));
+  return input.teams.filter(t => (t.memberCount ?? 1) > 0 && solved.has(t.id));
+}
+
+/** The solves and penalties contestants may see: all before the freeze, those before `freezeAt` after it. */
+export function publicInput(
+  input: BoardInput,
+  computedAt: string,
+  freezeAt: string | null,
+): { input: BoardInput; frozen: boolean } {
+  const frozen = freezeAt !== null && computedAt >= freezeAt;
+  const solves = frozen
+    ? input.solves.filter(s => s.solvedAt < freezeAt)
+    : input.solves;
+  const penalties = frozen
+    ? input.penalties.filter(p => p.at < freezeAt)
+    : input.penalties;
+  return {
+    input: { ...input, solves, penalties, teams: shownTeams(input, solves) },
+    frozen,
+  };
+}
+
+/**
+ * The live board (admins), and the public one: only teams with members and
+ * solves, and after `freezeAt` built from the solves before it (every figure
+ * on it: scores, ranks, first bloods, the top-10 series).
+ */
 export function buildBoards(
   input: BoardInput,
   contestId: string,
   computedAt: string,
   freezeAt: string | null,
-): { live: Scoreboard; frozen?: Scoreboard } {
-  // Teams without a division keep `null` in their entries (as the API always sent it).
-  const common = {
-    ...(input as Omit<
-      BuildScoreboardInput,
-      'contestId' | 'computedAt' | 'frozen'
-    >),
-    contestId,
-    computedAt,
+): { live: Scoreboard; public: Scoreboard } {
+  const build = (from: BoardInput, frozen: boolean) =>
+    buildScoreboard({
+      // Teams without a division keep `null` in their entries (as the API always sent it).
+      ...(from as Omit<
+        BuildScoreboardInput,
+        'contestId' | 'computedAt' | 'frozen'
+      >),
+      contestId,
+      computedAt,
+      frozen,
+    });
+  const visible = publicInput(input, computedAt, freezeAt);
+  return {
+    live: build(input, false),
+    public: build(visible.input, visible.frozen),
   };
-  const live = buildScoreboard({ ...common, frozen: false });
-  if (freezeAt === null || computedAt < freezeAt) return { live };
-  const frozen = buildScoreboard({
-    ...common,
-    solves: input.solves.filter(s => s.solvedAt < freezeAt),
-    penalties: input.penalties.filter(p => p.at < freezeAt),
-    frozen: true,
-  });
-  return { live, frozen };
 }
 
 /** Current value and counted solves of each challenge (banned teams' solves do not count). */

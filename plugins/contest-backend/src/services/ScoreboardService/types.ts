@@ -13,9 +13,11 @@ export type ComputedViews = {
   live: Scoreboard;
   public: Scoreboard;
   values: ChallengeValues;
+  /** The values contestants see (from pre-freeze solves once frozen). */
+  publicValues: ChallengeValues;
 };
 
-/** Which page of which board: `live` is the admins' view, else the public one (frozen after the freeze). */
+/** Which page of which board: `live` is the admins' view, else the public one (teams with members and solves; frozen after the freeze). */
 export type BoardQuery = { live: boolean; division?: string; page?: number };
 
 /** Scoreboards computed off the request path and read from the cache service. */
@@ -35,8 +37,15 @@ export interface ScoreboardService {
   /** The CTFtime feed of the public board as JSON text. */
   ctftimeText(contestId: string): Promise<string>;
   ctftime(contestId: string): Promise<{ standings: unknown[] }>;
-  /** Current value and solve count of each challenge, from the last computation. */
-  challengeValues(contestId: string): Promise<ChallengeValues>;
+  /**
+   * Current value and solve count of each challenge, from the last
+   * computation: `live` (default, admins and scoring) or `public` (what
+   * contestants see: pre-freeze solves only once frozen).
+   */
+  challengeValues(
+    contestId: string,
+    view?: 'live' | 'public',
+  ): Promise<ChallengeValues>;
   /** Cancels pending recomputes (shutdown). */
   stop(): void;
 }

@@ -5,13 +5,19 @@ import {
   NotAllowedError,
   NotFoundError,
 } from '@backstage/errors';
-import { toBool } from '@flagstage/backend-node';
+import { toBool, toEpochMs } from '@flagstage/backend-node';
 import type { ContestStore } from '../../database/ContestStore';
 import type { TeamStore } from '../../database/TeamStore';
 import type { ContestRow, ContestantRow, TeamRow } from '../../database/rows';
 import { sha256Hex } from '../flags';
-import { hashPassword, verifyPassword } from '../passwords';
-import type { Registration, TeamService } from './types';
+import { MAX_TEAM_NAME, nameSkeleton, normalizeName } from '../names';
+import { hashPassword, needsRehash, verifyPassword } from '../passwords';
+import {
+  DEFAULT_TEAM_RULES,
+  type Registration,
+  type TeamRules,
+  type TeamService,
+} from './types';
 
 /** A dummy hash so that logging in as an unknown user costs as much as a wrong password. */
 const DUMMY_HASH_PROMISE = hashPassword(randomBytes(16).toString('hex'));
@@ -33,6 +39,7 @@ function codeMatches(contest: ContestRow, code: string | undefined) {
 export class DefaultTeamService implements TeamService {
   constructor(
     private readonly stores: { contests: ContestStore; teams: TeamStore },
+    private readonly rules: TeamRules = DEFAULT_TEAM_RULES,
   ) {}
 
   private async contestBySlug(slug: string) {
@@ -53,6 +60,11 @@ export class DefaultTeamService implements TeamService {
     if (contest.registration === 'closed')
       throw new NotAllowedError('Registration is closed');
     if (
+      this.rules.registrationClosesAtEnd &&
+      toEpochMs(contest.ends_at) <= Date.now()
+    )
+      throw new NotAllowedError('Registration is closed: the contest is over');
+    if (
       contest.registration === 'invite' &&
       !codeMatches(contest, input.registrationCode)
     ) {
@@ -63,12 +75,15 @@ export class DefaultTeamService implements TeamService {
       contest_id: contest.id,
       username: input.username,
       username_key: nameKey(input.username),
+      username_skeleton: nameSkeleton(input.username),
       password_hash: await hashPassword(input.password),
       team_id: null,
       created_at: new Date().toISOString(),
     };
     if (!(await this.stores.teams.insertContestant(row)))
-      throw new ConflictError('That username is taken');
+      throw new ConflictError(
+        'That username is taken or looks too much like one that is',
+      );
     return row;
   }
 
@@ -83,6 +98,12 @@ export class DefaultTeamService implements TeamService {
       row?.password_hash ?? (await DUMMY_HASH_PROMISE),
     );
     if (!row || !ok) throw new NotAllowedError('Wrong username or password');
+    // Hashes from before the current cost are upgraded while the password is at hand.
+    if (needsRehash(row.password_hash))
+      await this.stores.teams.setPasswordHash(
+        row.id,
+        await hashPassword(password),
+      );
     return row;
   }
 
@@ -105,6 +126,8 @@ export class DefaultTeamService implements TeamService {
     const me = await this.contestant(contestantId);
     if (me.team_id)
       throw new ConflictError('You are already in a team; leave it first');
+    if (toBool(me.banned ?? false))
+      throw new NotAllowedError('You were in a banned team');
     const contest = await this.contestOf(me);
     const divisions: string[] = JSON.parse(contest.divisions);
     if (input.division !== undefined && !divisions.includes(input.division)) {
@@ -112,11 +135,17 @@ export class DefaultTeamService implements TeamService {
         `Unknown division; choose one of: ${divisions.join(', ') || '(none)'}`,
       );
     }
+    const checked = normalizeName(input.name, { min: 2, max: MAX_TEAM_NAME });
+    if ('error' in checked) throw new InputError(`name ${checked.error}`);
+    const { maxTeamsPerContestant: cap } = this.rules;
+    if (!(await this.stores.teams.claimTeamSlot(contestantId, cap)))
+      throw new NotAllowedError(`You cannot create more than ${cap} teams`);
     const team: TeamRow = {
       id: randomUUID(),
       contest_id: contest.id,
-      name: input.name,
-      name_key: nameKey(input.name),
+      name: checked.name,
+      name_key: nameKey(checked.name),
+      name_skeleton: nameSkeleton(checked.name),
       division: input.division ?? divisions[0] ?? null,
       invite_code: randomBytes(12).toString('base64url'),
       member_count: 0,
@@ -124,8 +153,12 @@ export class DefaultTeamService implements TeamService {
       ban_reason: null,
       created_at: new Date().toISOString(),
     };
-    if (!(await this.stores.teams.insertTeam(team)))
-      throw new ConflictError('That team name is taken');
+    if (!(await this.stores.teams.insertTeam(team))) {
+      await this.stores.teams.releaseTeamSlot(contestantId);
+      throw new ConflictError(
+        'That team name is taken or looks too much like one that is',
+      );
+    }
     await this.join(contestantId, team.id, contest.team_size_limit);
     return this.team(team.id);
   }
@@ -138,6 +171,8 @@ export class DefaultTeamService implements TeamService {
     );
     if (!team) throw new NotFoundError('No team with that invite code');
     if (toBool(team.banned)) throw new NotAllowedError('That team is banned');
+    if (toBool(me.banned ?? false))
+      throw new NotAllowedError('You were in a banned team');
     const contest = await this.contestOf(me);
     await this.join(contestantId, team.id, contest.team_size_limit);
     return this.team(team.id);

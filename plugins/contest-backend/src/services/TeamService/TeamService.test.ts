@@ -7,11 +7,48 @@ import {
 import { testDatabaseEngines } from '@flagstage/test-utils';
 import { during, useContestWorld } from '../../__testUtils__/contestWorld';
 import { PLAIN_FLAGS } from '../../__testUtils__/fixtures';
+import { hashPassword, needsRehash, verifyPassword } from '../passwords';
 
+// Registrations and logins hash at the production scrypt cost (N=2^17).
+jest.setTimeout(60_000);
 describe.each(testDatabaseEngines())('TeamService on %s', engine => {
   const world = useContestWorld(engine);
 
   describe('contestants and teams', () => {
+    it('rehashes a password stored at an older scrypt cost on a successful login', async () => {
+      const contest = await world.setup();
+      const me = await world.services.teams.register(contest.slug, {
+        username: 'oldhash',
+        password: 'correct horse battery',
+      });
+      const old = await hashPassword('correct horse battery', {
+        N: 2 ** 14,
+        r: 8,
+        p: 1,
+      });
+      await world
+        .knex('contestants')
+        .where({ id: me.id })
+        .update({ password_hash: old });
+      expect(await verifyPassword('correct horse battery', old)).toBe(true);
+      expect(needsRehash(old)).toBe(true);
+      await world.services.teams.authenticate(
+        contest.slug,
+        'oldhash',
+        'correct horse battery',
+      );
+      const { password_hash: upgraded } = await world
+        .knex('contestants')
+        .where({ id: me.id })
+        .first();
+      expect(upgraded).toMatch(/^scrypt\$131072\$8\$1\$/);
+      expect(needsRehash(upgraded)).toBe(false);
+      expect(await verifyPassword('correct horse battery', upgraded)).toBe(
+        true,
+      );
+      expect(await verifyPassword('wrong password!!', upgraded)).toBe(false);
+    });
+
     it('registers, refuses duplicate names, and authenticates', async () => {
       const contest = await world.setup();
       await world.services.teams.register(contest.slug, {

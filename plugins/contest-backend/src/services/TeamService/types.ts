@@ -6,6 +6,19 @@ export type Registration = {
   registrationCode?: string;
 };
 
+/** Team and registration rules (config `contest.teams.*`, `contest.registrationClosesAtEnd`). */
+export type TeamRules = {
+  /** Teams one contestant may create in a contest. Default 3. */
+  maxTeamsPerContestant: number;
+  /** Registration closes when the contest ends. Default true. */
+  registrationClosesAtEnd: boolean;
+};
+
+export const DEFAULT_TEAM_RULES: TeamRules = {
+  maxTeamsPerContestant: 3,
+  registrationClosesAtEnd: true,
+};
+
 /** Contestants (registration, sign-in) and their teams. */
 export interface TeamService {
   register(slug: string, input: Registration): Promise<ContestantRow>;
