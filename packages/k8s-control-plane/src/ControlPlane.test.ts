@@ -76,6 +76,12 @@ describeWithControlPlane()('ControlPlane', () => {
     expect(bad.status.containerStatuses[0].state.waiting.reason).toBe(
       'ErrImagePull',
     );
+    // pods/log: the API server proxies to kwok's kubelet API.
+    const logs = await plane.kubectl(['logs', `pod/${ready.metadata.name}`]);
+    expect(logs.stderr).toBe('');
+    expect(logs.stdout).toContain(
+      'listening on :8080 (a log line served by kwok)',
+    );
   });
 
   it("plays Argo's executor: a resource step and a kubectl script step run with the pod's ServiceAccount", async () => {

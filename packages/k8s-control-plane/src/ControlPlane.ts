@@ -28,10 +28,16 @@ export type ControlPlaneOptions = {
   argoNamespace?: string;
   /** Test users in the static token file (no groups: RBAC grants them nothing). */
   users?: string[];
+  /** What `kubectl logs` returns for every container (kwok serves it). */
+  podLog?: string;
   /** Keep the run directory (logs, certs) after stop. Default: false */
   keepRunDir?: boolean;
   log?: (line: string) => void;
 };
+
+/** The default container log, one line. */
+export const DEFAULT_POD_LOG =
+  '2026-01-01T00:00:00.000000000Z stdout F listening on :8080 (a log line served by kwok)\n';
 
 export type KubectlResult = { code: number; stdout: string; stderr: string };
 
@@ -109,6 +115,8 @@ export class ControlPlane {
         await startKwok(tools, runDir, {
           kubeconfig: adminKubeconfig,
           faults: options.faults ?? {},
+          certs,
+          podLog: options.podLog ?? DEFAULT_POD_LOG,
         }),
       );
       for (const crd of tools.argoCrds) {

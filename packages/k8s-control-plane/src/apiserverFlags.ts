@@ -23,6 +23,8 @@ export function apiserverFlags(o: {
     `--tls-cert-file=${o.certs.servingCert}`,
     `--tls-private-key-file=${o.certs.servingKey}`,
     `--client-ca-file=${o.certs.caCert}`,
+    // kwok serves the kubelet API (pod logs) with a certificate of this CA.
+    `--kubelet-certificate-authority=${o.certs.caCert}`,
     `--token-auth-file=${o.tokenFile}`,
     '--authorization-mode=RBAC,Node',
     '--service-cluster-ip-range=10.0.0.0/24',

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import https from 'node:https';
 import path from 'node:path';
+import { stringify } from 'yaml';
 import type { ControlPlaneCerts } from './certs';
 import { writeKubeconfig } from './kubeconfig';
 import { podStagesYaml, type FaultImages } from './kwokStages';
@@ -124,20 +125,40 @@ export async function startControllers(
 
 export const KWOK_NODE = 'kwok-node-0';
 
-/** kwok with kwok's node stages and the pod stages of kwokStages.ts. */
+/**
+ * kwok with kwok's node stages and the pod stages of kwokStages.ts. It also
+ * serves the kubelet API on loopback (the node's InternalIP and kubelet
+ * port point at it, TLS with the API server's serving certificate), so
+ * `pods/log` works: every container's log is the file `podLog` wrote.
+ */
 export async function startKwok(
   tools: ControlPlaneTools,
   dir: string,
-  o: { kubeconfig: string; faults: FaultImages },
+  o: {
+    kubeconfig: string;
+    faults: FaultImages;
+    certs: ControlPlaneCerts;
+    podLog: string;
+  },
 ) {
   const config = path.join(dir, 'kwok-stages.yaml');
+  const logFile = path.join(dir, 'container.log');
+  fs.writeFileSync(logFile, o.podLog);
+  const logs = stringify({
+    apiVersion: 'kwok.x-k8s.io/v1alpha1',
+    kind: 'ClusterLogs',
+    metadata: { name: 'every-container' },
+    spec: { logs: [{ logsFile: logFile, follow: false }] },
+  });
   fs.writeFileSync(
     config,
     [
       ...tools.kwokNodeStages.map(f => fs.readFileSync(f, 'utf8')),
       podStagesYaml(o.faults),
+      logs,
     ].join('\n---\n'),
   );
+  const kubeletPort = await freePort();
   return startComponent(
     'kwok',
     tools.kwok,
@@ -146,10 +167,13 @@ export async function startKwok(
       `--config=${config}`,
       '--manage-all-nodes=false',
       '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',
-      `--server-address=127.0.0.1:${await freePort()}`,
+      `--server-address=127.0.0.1:${kubeletPort}`,
+      `--node-port=${kubeletPort}`,
+      '--node-ip=127.0.0.1',
+      `--tls-cert-file=${o.certs.servingCert}`,
+      `--tls-private-key-file=${o.certs.servingKey}`,
       '--node-lease-duration-seconds=40',
       '--cidr=10.244.0.0/16',
-      '--node-ip=10.200.0.1',
     ],
     dir,
   );
