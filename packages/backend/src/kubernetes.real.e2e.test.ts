@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
@@ -13,10 +14,12 @@ import {
 } from '@flagstage/k8s-control-plane';
 import deploymentPlugin from '@flagstage/plugin-deployment-backend';
 import deploymentWorkerPlugin from '@flagstage/plugin-deployment-worker';
+import observabilityPlugin from '@flagstage/plugin-observability-backend';
 import {
   challengeEntity,
   eventually,
   fakeContestPlugin,
+  freePort,
   repoRoot,
 } from './__testUtils__/e2e';
 
@@ -35,7 +38,8 @@ import {
 const SETUP_TIMEOUT = 45 * 60_000;
 jest.setTimeout(120_000);
 
-const ARGO_DIR = path.join(repoRoot, 'charts', 'flagstage', 'files', 'argo');
+const CHART = path.join(repoRoot, 'charts', 'flagstage');
+const HELM_SH = path.join(repoRoot, 'scripts', 'tools', 'helm.sh');
 const FAULTS = {
   pullError: ['registry.example/nope:0'],
   crash: ['registry.example/crash:1'],
@@ -50,20 +54,31 @@ const challenge = (name: string, image: string) =>
     image,
   });
 
-/** The operator's install: namespaces, RBAC and admission policies, templates. */
+/**
+ * The operator's install: the chart rendered with the project's Helm
+ * (scripts/tools/helm.sh) and applied, into the namespaces it expects.
+ */
 async function installFlagstage(plane: ControlPlane) {
-  const steps: string[][] = [
-    ['create', 'namespace', 'flagstage'],
-    ['apply', '-f', path.join(ARGO_DIR, 'rbac')],
-    ...fs
-      .readdirSync(ARGO_DIR)
-      .filter(f => f.endsWith('.yaml'))
-      .map(f => ['apply', '-f', path.join(ARGO_DIR, f)]),
-  ];
-  for (const args of steps) {
-    const r = await plane.kubectl(args);
-    if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')}: ${r.stderr}`);
+  const helm = execFileSync('bash', [HELM_SH], { encoding: 'utf8' }).trim();
+  const manifests = execFileSync(
+    helm,
+    [
+      'template',
+      'flagstage',
+      CHART,
+      '--namespace',
+      'flagstage',
+      '--skip-tests',
+    ],
+    { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 },
+  );
+  for (const ns of ['flagstage', 'flagstage-gateway']) {
+    const r = await plane.kubectl(['create', 'namespace', ns]);
+    if (r.code !== 0) throw new Error(r.stderr);
   }
+  const applied = await plane.kubectlStdin(['apply', '-f', '-'], manifests);
+  if (applied.code !== 0)
+    throw new Error(`helm template | kubectl apply: ${applied.stderr}`);
 }
 
 describeWithControlPlane()(
@@ -83,6 +98,10 @@ describeWithControlPlane()(
         'flagstage-worker',
       );
       tokens.worker = workerToken;
+      tokens.backend = await plane.serviceAccountToken(
+        'flagstage',
+        'flagstage-backend',
+      );
       for (const sa of ['deployer', 'cleanup', 'builder'])
         tokens[sa] = await plane.serviceAccountToken('argo', `flagstage-${sa}`);
       const backend = await startTestBackend({
@@ -113,6 +132,16 @@ describeWithControlPlane()(
                     type: 'config',
                     clusters: [
                       {
+                        // The portal backend's account (log views).
+                        name: 'portal',
+                        url: plane.server,
+                        authProvider: 'serviceAccount',
+                        serviceAccountToken: tokens.backend,
+                        caData: fs
+                          .readFileSync(plane.certs.caCert)
+                          .toString('base64'),
+                      },
+                      {
                         name: 'real',
                         url: plane.server,
                         authProvider: 'serviceAccount',
@@ -125,6 +154,10 @@ describeWithControlPlane()(
                     ],
                   },
                 ],
+              },
+              observability: {
+                internal: { port: await freePort(), host: '127.0.0.1' },
+                kubernetes: { cluster: 'portal' },
               },
               deploymentWorker: {
                 driver: 'kubernetes',
@@ -157,6 +190,7 @@ describeWithControlPlane()(
           fakeContest,
           deploymentPlugin,
           deploymentWorkerPlugin,
+          observabilityPlugin,
         ],
       });
       server = backend.server;
@@ -341,6 +375,8 @@ describeWithControlPlane()(
           ['get', 'namespace', 'default'],
           ['-n', 'default', 'get', 'jobs'],
         ],
+        ['backend', ['get', 'pods', '-A'], ['-n', 'argo', 'get', 'secrets']],
+        ['backend', ['get', 'pods', '-A'], ['get', 'pod', 'any', '-n', 'argo']],
         ['cleanup', ['get', 'namespaces'], ['get', 'namespace', 'default']],
         ['cleanup', ['get', 'namespaces'], ['-n', 'argo', 'get', 'pods']],
         [
@@ -407,6 +443,14 @@ describeWithControlPlane()(
           .filter(s => s.workflow === `start-${id}`)
           .map(s => s.serviceAccount),
       ).toEqual(expect.arrayContaining(['flagstage-deployer']));
+
+      // The log view reads the challenge pod's log through the API server
+      // (kwok plays the kubelet) with the portal backend's account.
+      const podLogs = await api('get', `/api/observability/logs/pods/${id}`);
+      expect(podLogs.status).toBe(200);
+      expect(JSON.stringify(podLogs.body)).toContain(
+        'a log line served by kwok',
+      );
 
       await api('post', `/api/deployment/instances/${id}/stop`);
       const stopped = await until(id, ['STOPPED', 'FAILED']);
