@@ -45,6 +45,22 @@ const FAULTS = {
   crash: ['registry.example/crash:1'],
   pending: ['registry.example/stuck:1'],
 };
+/** What @backstage/plugin-kubernetes-backend lists for an entity (DEFAULT_OBJECTS). */
+const KUBERNETES_TAB_OBJECTS = [
+  'pods',
+  'services',
+  'configmaps',
+  'limitranges',
+  'resourcequotas',
+  'deployments.apps',
+  'replicasets.apps',
+  'horizontalpodautoscalers.autoscaling',
+  'jobs.batch',
+  'cronjobs.batch',
+  'ingresses.networking.k8s.io',
+  'statefulsets.apps',
+  'daemonsets.apps',
+];
 const fakeContest = fakeContestPlugin(team => `flagstage{team-${team}}`);
 const challenge = (name: string, image: string) =>
   challengeEntity(name, {
@@ -132,7 +148,8 @@ describeWithControlPlane()(
                     type: 'config',
                     clusters: [
                       {
-                        // The portal backend's account (log views).
+                        // The portal backend's account (log views, the
+                        // entity Kubernetes tab).
                         name: 'portal',
                         url: plane.server,
                         authProvider: 'serviceAccount',
@@ -451,6 +468,27 @@ describeWithControlPlane()(
       expect(JSON.stringify(podLogs.body)).toContain(
         'a log line served by kwok',
       );
+
+      // The entity Kubernetes tab (@backstage/plugin-kubernetes-backend)
+      // lists its DEFAULT_OBJECTS across namespaces by the entity's label
+      // selector, as the portal account; every list is granted and finds the
+      // instance. (The plugin itself cannot run under jest: it imports
+      // @kubernetes/client-node dynamically, which needs --experimental-vm-modules.)
+      const listed = await as('backend', [
+        'get',
+        KUBERNETES_TAB_OBJECTS.join(','),
+        '-A',
+        '-l',
+        'flagstage.io/challenge=web',
+        '-o',
+        'json',
+      ]);
+      expect(listed.stderr).toBe('');
+      const found = JSON.parse(listed.stdout).items.map(
+        (o: any) => `${o.kind}/${o.metadata.namespace}`,
+      );
+      for (const kind of ['Pod', 'Service', 'Job'])
+        expect(found).toContain(`${kind}/fs-${id}`);
 
       await api('post', `/api/deployment/instances/${id}/stop`);
       const stopped = await until(id, ['STOPPED', 'FAILED']);
