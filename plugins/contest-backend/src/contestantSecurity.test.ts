@@ -37,6 +37,13 @@ describe.each(testDatabaseEngines())(
     let stop: () => Promise<void>;
     let addresses = 0;
     let slugs = 0;
+    const agents = new Map<string, http.Agent>();
+    /** An HTTP agent whose connections come from `address`. */
+    const from = (address: string) => {
+      if (!agents.has(address))
+        agents.set(address, new http.Agent({ localAddress: address }));
+      return agents.get(address)!;
+    };
 
     beforeAll(async () => {
       db = await createTestDatabase(engine);
@@ -100,13 +107,6 @@ describe.each(testDatabaseEngines())(
       return `127.${engine === 'sqlite' ? 1 : 2}.${addresses >> 8}.${
         addresses & 255
       }`;
-    };
-    const agents = new Map<string, http.Agent>();
-    /** An HTTP agent whose connections come from `address`. */
-    const from = (address: string) => {
-      if (!agents.has(address))
-        agents.set(address, new http.Agent({ localAddress: address }));
-      return agents.get(address)!;
     };
 
     async function createContest(extra: object = {}) {

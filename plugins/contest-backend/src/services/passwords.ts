@@ -2,8 +2,8 @@ import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 
 /**
  * scrypt cost: N=2^17, r=8, p=1, OWASP's current recommendation. One hash
- * takes 128 MiB (128·N·r bytes) and roughly a quarter of a second of one
- * libuv thread; `bench/contest/login.ts` measures it.
+ * takes 128 MiB (128·N·r bytes) and about 0.4 s of one libuv thread on a
+ * 2-vCPU machine; `bench/contest/login.ts` measures it.
  */
 export const SCRYPT_PARAMS = { N: 2 ** 17, r: 8, p: 1 } as const;
 const KEY_LENGTH = 32;
