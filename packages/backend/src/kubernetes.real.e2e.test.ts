@@ -514,8 +514,9 @@ describeWithControlPlane()(
       expect(failed.state).toBe('FAILED');
       // A kubelet sets no pod-level reason for a container that exited under
       // restartPolicy Never, and there is no CrashLoopBackOff (the simulator's
-      // crash loop is what restartPolicy Always would give).
-      expect(failed.failureReason).toBe('the pod failed');
+      // crash loop is what restartPolicy Always would give): the reason comes
+      // from the container's terminated state.
+      expect(failed.failureReason).toBe('the challenge exited with code 1');
       expect(await gone('namespace', `fs-${id}`)).toBeUndefined();
     });
 

@@ -68,6 +68,34 @@ describe('podVerdict', () => {
     expect(
       podVerdict(pod({ phase: 'Failed', reason: 'DeadlineExceeded' })),
     ).toEqual({ kind: 'failed', reason: 'the instance reached its deadline' });
+    // restartPolicy Never: a crash ends the pod Failed, no pod-level reason
+    // (found on the real control plane; no CrashLoopBackOff there).
+    const exited = (exitCode: number, reason: string) =>
+      pod({
+        phase: 'Failed',
+        containerStatuses: [
+          {
+            name: 'challenge',
+            image: 'x',
+            imageID: '',
+            ready: false,
+            restartCount: 0,
+            state: { terminated: { exitCode, reason } },
+          },
+        ],
+      });
+    expect(podVerdict(exited(1, 'Error'))).toEqual({
+      kind: 'failed',
+      reason: 'the challenge exited with code 1',
+    });
+    expect(podVerdict(exited(137, 'OOMKilled'))).toEqual({
+      kind: 'failed',
+      reason: 'the challenge exited with code 137 (OOMKilled)',
+    });
+    expect(podVerdict(pod({ phase: 'Failed' }))).toEqual({
+      kind: 'failed',
+      reason: 'the pod failed',
+    });
     const long = podVerdict(waiting('ErrImagePull', 'x'.repeat(2000)));
     expect(long.kind === 'failed' && long.reason.length).toBeLessThanOrEqual(
       480,

@@ -35,6 +35,24 @@ const READABLE: Record<string, string> = {
 };
 
 /**
+ * Why a Failed pod without a pod-level reason failed: with restartPolicy
+ * Never (the challenge Job) a crashing container is not restarted into
+ * CrashLoopBackOff; the kubelet ends the pod Failed and only the container's
+ * terminated state says what happened.
+ */
+function exitedWith(status: NonNullable<V1Pod['status']>): string {
+  const terminated = (status.containerStatuses ?? [])
+    .map(c => c.state?.terminated)
+    .find(t => t && t.exitCode !== 0);
+  if (!terminated) return 'the pod failed';
+  const detail =
+    terminated.reason && terminated.reason !== 'Error'
+      ? ` (${terminated.reason})`
+      : '';
+  return `the challenge exited with code ${terminated.exitCode}${detail}`;
+}
+
+/**
  * Judges a challenge pod: `ready` once its Ready condition is True,
  * `failed` with a reason on fatal waiting states or a terminal phase (the
  * Job's activeDeadlineSeconds ends as phase Failed, reason DeadlineExceeded),
@@ -46,7 +64,7 @@ export function podVerdict(pod: V1Pod): PodVerdict {
     const why =
       status.reason === 'DeadlineExceeded'
         ? 'the instance reached its deadline'
-        : status.message ?? status.reason ?? 'the pod failed';
+        : status.message ?? status.reason ?? exitedWith(status);
     return { kind: 'failed', reason: why };
   }
   if (status.phase === 'Succeeded')
