@@ -268,7 +268,8 @@ describeIfReady('the contestant app in Chromium', () => {
     });
     expect(await accessibilityViolations(bob.page)).toEqual([]);
 
-    // Alice stops her instance; the panel says so and the gateway refuses.
+    // Alice stops her instance; the panel says so and the gateway refuses
+    // (its tokens are revoked on stop: 403, the upstream is never tried).
     await alice.page.getByRole('button', { name: 'Stop instance' }).click();
     await alice.page.getByRole('button', { name: 'Start instance' }).waitFor();
     expect(await state.textContent()).toBe(
@@ -276,7 +277,7 @@ describeIfReady('the contestant app in Chromium', () => {
     );
     const gone = await alice.page.context().newPage();
     const after = await gone.goto(`${instanceUrl.origin}/`);
-    expect(after?.status()).toBe(502);
+    expect(after?.status()).toBe(403);
     await gone.close();
 
     // The board now shows the solve.
