@@ -1,10 +1,6 @@
 import net from 'node:net';
 import request from 'supertest';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { cacheServiceFactory } from '@backstage/backend-defaults/cache';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { KubeSimulator } from '@flagstage/k8s-simulator';
@@ -16,6 +12,7 @@ import {
   eventually,
   fakeContestPlugin,
 } from './__testUtils__/e2e';
+import { instanceApi } from './__testUtils__/instanceApi';
 
 /**
  * The production runtime path end to end, on the Kubernetes API simulator:
@@ -163,37 +160,7 @@ describeWithServices(['redis'])(
       await sim?.close();
     });
 
-    const api = (method: 'get' | 'post', url: string, body?: object) =>
-      (request(server) as any)
-        [method](url)
-        .set('Authorization', mockCredentials.service.header())
-        .send(body);
-    let team = 0;
-    const start = async (name: string) => {
-      team += 1;
-      const res = await api('post', '/api/deployment/instances', {
-        contestId: 'c1',
-        teamId: `t${team}`,
-        challengeRef: `challenge:default/${name}`,
-      });
-      expect(res.status).toBe(202);
-      return res.body.id as string;
-    };
-    const status = (id: string): Promise<any> =>
-      api('get', `/api/deployment/instances/${id}?access=true`).then(
-        (r: any) => r.body,
-      );
-    const until = (id: string, states: string[], ms?: number) =>
-      eventually(
-        () => status(id),
-        s => states.includes(s.state),
-        ms,
-      );
-    const reconcile = () =>
-      api('post', '/api/deployment-worker/reconcile').then((r: any) => {
-        expect(r.status).toBe(200);
-        return r.body;
-      });
+    const { api, start, status, until, reconcile } = instanceApi(() => server);
 
     it('start → RUNNING with an access URL; stop → namespace deleted → STOPPED', async () => {
       const id = await start('web');

@@ -1,12 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import request from 'supertest';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   ControlPlane,
@@ -22,6 +17,7 @@ import {
   freePort,
   repoRoot,
 } from './__testUtils__/e2e';
+import { instanceApi } from './__testUtils__/instanceApi';
 
 /**
  * The production runtime path end to end on a real control plane (etcd,
@@ -219,37 +215,9 @@ describeWithControlPlane()(
       await plane?.stop();
     });
 
-    const api = (method: 'get' | 'post', url: string, body?: object) =>
-      (request(server) as any)
-        [method](url)
-        .set('Authorization', mockCredentials.service.header())
-        .send(body);
-    let team = 0;
-    const start = async (name: string) => {
-      team += 1;
-      const res = await api('post', '/api/deployment/instances', {
-        contestId: 'c1',
-        teamId: `t${team}`,
-        challengeRef: `challenge:default/${name}`,
-      });
-      expect(res.status).toBe(202);
-      return res.body.id as string;
-    };
-    const status = (id: string): Promise<any> =>
-      api('get', `/api/deployment/instances/${id}?access=true`).then(
-        (r: any) => r.body,
-      );
-    const until = (id: string, states: string[], ms = 60_000) =>
-      eventually(
-        () => status(id),
-        s => states.includes(s.state),
-        ms,
-      );
-    const reconcile = () =>
-      api('post', '/api/deployment-worker/reconcile').then((r: any) => {
-        expect(r.status).toBe(200);
-        return r.body;
-      });
+    const { api, start, status, until, reconcile } = instanceApi(() => server, {
+      waitMs: 60_000,
+    });
     /** The object as JSON, or undefined when the API server says NotFound. */
     const get = async (...args: string[]) => {
       const r = await plane.kubectl(['get', ...args, '-o', 'json']);

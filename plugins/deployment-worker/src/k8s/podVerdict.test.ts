@@ -2,9 +2,9 @@ import type { V1Pod } from '@kubernetes/client-node';
 import { podVerdict } from './podVerdict';
 
 const pod = (status: V1Pod['status']): V1Pod => ({ status });
-const waiting = (reason: string, message?: string) =>
+const withContainer = (phase: string, state: object) =>
   pod({
-    phase: 'Pending',
+    phase,
     containerStatuses: [
       {
         name: 'challenge',
@@ -12,10 +12,12 @@ const waiting = (reason: string, message?: string) =>
         imageID: '',
         ready: false,
         restartCount: 0,
-        state: { waiting: { reason, message } },
+        state,
       },
     ],
   });
+const waiting = (reason: string, message?: string) =>
+  withContainer('Pending', { waiting: { reason, message } });
 
 describe('podVerdict', () => {
   it.each([
@@ -71,19 +73,7 @@ describe('podVerdict', () => {
     // restartPolicy Never: a crash ends the pod Failed, no pod-level reason
     // (found on the real control plane; no CrashLoopBackOff there).
     const exited = (exitCode: number, reason: string) =>
-      pod({
-        phase: 'Failed',
-        containerStatuses: [
-          {
-            name: 'challenge',
-            image: 'x',
-            imageID: '',
-            ready: false,
-            restartCount: 0,
-            state: { terminated: { exitCode, reason } },
-          },
-        ],
-      });
+      withContainer('Failed', { terminated: { exitCode, reason } });
     expect(podVerdict(exited(1, 'Error'))).toEqual({
       kind: 'failed',
       reason: 'the challenge exited with code 1',
