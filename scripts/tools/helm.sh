@@ -7,8 +7,9 @@
 #        HELM="$(scripts/tools/helm.sh)" && "$HELM" version
 set -euo pipefail
 
-# The one pinned Helm version of the project (tests and CI read it from here).
-HELM_VERSION=v3.22.0
+# The pinned Helm version lives with the other tools' versions.
+# shellcheck source=versions.env
+. "$(dirname "${BASH_SOURCE[0]}")/versions.env"
 
 TOOLS_DIR="${FLAGSTAGE_TOOLS_DIR:-$HOME/.cache/flagstage-tools}"
 BIN_DIR="$TOOLS_DIR/helm-$HELM_VERSION"
