@@ -114,3 +114,9 @@ export function find(
   if (!found) throw new Error(`no ${kind}/${name} rendered`);
   return found.object;
 }
+
+/** The pinned Helm binary's path (for runs that must not block, e.g. `helm test`). */
+export function helmBinary(): string {
+  if (!resolved.helm) throw new Error('helm is not available');
+  return resolved.helm;
+}
