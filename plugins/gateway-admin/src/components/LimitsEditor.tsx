@@ -33,7 +33,8 @@ const FIELD_LABELS: Record<string, string> = {
   'tcp.maxConnectionsPerIp': 'Connections per client IP',
   'tcp.maxConnectionsPerToken': 'Connections per token',
   'tcp.authTimeoutMs': 'Time to send the token line (ms)',
-  'tcp.maxUnauthenticatedPerIp': 'Connections per client IP awaiting their token',
+  'tcp.maxUnauthenticatedPerIp':
+    'Connections per client IP awaiting their token',
   'tcp.invalidTokensPerIpPerMinute': 'Invalid tokens per client IP a minute',
   'tcp.maxLifetimeMs': 'Longest connection lifetime (ms)',
 };
