@@ -131,6 +131,11 @@ describeWithHelm()(
         rows.add('run2', 'DEPLOYING', 0);
         await driver.start(startRequest('run2'));
         await waitFor(() => rows.state('run2') === 'RUNNING');
+        // The Job's deadline: its pod deleted, the listener reads the Job.
+        sim.faults.jobDeadline(50, wf => wf.metadata.name === 'start-brief');
+        rows.add('brief', 'DEPLOYING', 0);
+        await driver.start(startRequest('brief'));
+        await waitFor(() => rows.state('brief') === 'FAILED');
         await driver.stop('run1');
         await waitFor(() => !sim.get('namespaces', undefined, 'fs-run1'));
         // A build, submitted twice (the token Secret is replaced).
@@ -204,6 +209,7 @@ describeWithHelm()(
         'watch pods (cluster)',
         'list namespaces (cluster)',
         'delete namespaces (cluster)',
+        'get batch/jobs in fs-brief',
       ])
         expect(seen).toContain(a);
       expect(new Set(calls[BACKEND].map(describeAccess))).toEqual(

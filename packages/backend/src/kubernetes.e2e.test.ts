@@ -122,6 +122,7 @@ describeWithServices(['redis'])(
               challenge('badimage', { image: 'registry.example/nope:0' }),
               challenge('stuck', { image: 'registry.example/stuck:1' }),
               challenge('crashy', { image: 'registry.example/crash:1' }),
+              challenge('brief', { image: 'registry.example/brief:1' }),
               challenge(
                 'buildme',
                 { build: { context: 'challenges/buildme' } },
@@ -147,7 +148,9 @@ describeWithServices(['redis'])(
         );
       sim.faults.imagePullError(byImage('registry.example/nope:0'));
       sim.faults.stuckPending(byImage('registry.example/stuck:1'));
-      sim.faults.crashLoop(byImage('registry.example/crash:1'));
+      sim.faults.crash(byImage('registry.example/crash:1'));
+      // The worker asks for a deadline of at least 60 s: this one comes at 1 s.
+      sim.faults.jobDeadline(1000, byImage('registry.example/brief:1'));
       sim.faults.buildFailure(wf =>
         wf.spec.arguments.parameters.some(
           (p: any) => p.name === 'challenge' && p.value === 'breaks',
@@ -220,11 +223,38 @@ describeWithServices(['redis'])(
       expect(sim.get('namespaces', undefined, `fs-${id}`)).toBeUndefined();
     });
 
-    it('a crash loop fails the instance with the reason', async () => {
+    it('a crashing challenge (restartPolicy Never: the pod ends Failed) fails the instance with the exit code', async () => {
       const id = await start('crashy');
       const failed = await until(id, ['FAILED', 'RUNNING']);
       expect(failed.state).toBe('FAILED');
-      expect(failed.failureReason).toMatch(/keeps crashing/);
+      // No CrashLoopBackOff under the Job's restartPolicy Never, as on the
+      // real control plane: the reason is the container's exit code.
+      expect(failed.failureReason).toBe('the challenge exited with code 1');
+      await eventually(
+        async () => sim.get('namespaces', undefined, `fs-${id}`),
+        ns => ns === undefined,
+      );
+    });
+
+    it("the instance's deadline: the Job controller deletes the pod and fails the Job; the listener fails the instance", async () => {
+      const id = await start('brief');
+      expect((await until(id, ['RUNNING', 'FAILED'])).state).toBe('RUNNING');
+      const failed = await until(id, ['FAILED', 'EXPIRED', 'STOPPED']);
+      expect(failed.state).toBe('FAILED');
+      expect(failed.failureReason).toBe('the instance reached its deadline');
+      // The pod was deleted (never left Failed with reason DeadlineExceeded):
+      // the worker read the Job to learn why.
+      expect(
+        sim.requests.some(
+          r =>
+            r.method === 'GET' &&
+            r.path.includes(`/namespaces/fs-${id}/jobs/challenge`),
+        ),
+      ).toBe(true);
+      await eventually(
+        async () => sim.get('namespaces', undefined, `fs-${id}`),
+        ns => ns === undefined,
+      );
     });
 
     it('a pod stuck Pending fails after the deploy deadline and its namespace is removed', async () => {

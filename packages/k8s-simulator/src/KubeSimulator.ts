@@ -36,8 +36,9 @@ export type FaultInjection = Pick<
   Faults,
   | 'imagePullError'
   | 'stuckPending'
-  | 'crashLoop'
+  | 'crash'
   | 'buildFailure'
+  | 'jobDeadline'
   | 'apiErrors'
   | 'slowResponses'
   | 'expireWatchHistory'
@@ -184,6 +185,11 @@ export class KubeSimulator {
   /** Whether a build workflow should fail (used by the simulated controller). */
   buildFails(workflow: any): boolean {
     return this.faultState.buildFails(workflow);
+  }
+
+  /** When a workflow's Job reaches its deadline (used by the simulated controller). */
+  jobDeadlineMs(workflow: any, activeDeadlineSeconds: number): number {
+    return this.faultState.jobDeadlineMs(workflow, activeDeadlineSeconds);
   }
 
   /** The pod fault that applies to a workflow, if any (used by the simulated controller). */

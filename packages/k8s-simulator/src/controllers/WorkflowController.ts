@@ -178,6 +178,11 @@ export class WorkflowController {
       this.later(this.sim.options.workflowDurationMs, succeed);
     else succeed();
     this.runPod(workflow, ns, pod.metadata.name, p.image);
+    const deadline = job.spec.activeDeadlineSeconds;
+    if (deadline)
+      this.later(this.sim.jobDeadlineMs(workflow, deadline), () =>
+        this.jobDeadline(ns, pod.metadata.name),
+      );
   }
 
   private runPod(workflow: any, ns: string, name: string, image: string) {
@@ -185,11 +190,46 @@ export class WorkflowController {
       this.sim.podFaultFor(workflow),
       image,
       this.sim.options.podReadyDelayMs,
+      this.sim.get('pods', ns, name)?.spec?.restartPolicy,
     );
     for (const step of steps)
       this.later(step.atMs, () =>
         this.sim.patch('pods', ns, name, { status: step.status() }),
       );
+  }
+
+  /**
+   * The Job controller at the Job's activeDeadlineSeconds, as Kubernetes
+   * 1.34 does it: condition FailureTarget, the running pod deleted (never
+   * left phase Failed with reason DeadlineExceeded), then condition Failed,
+   * both with reason DeadlineExceeded. A pod that already ended is kept.
+   */
+  private jobDeadline(ns: string, podName: string) {
+    const job = this.sim.get('jobs', ns, 'challenge');
+    if (!job || job.status?.conditions?.length) return;
+    const condition = (type: string) => ({
+      type,
+      status: 'True',
+      reason: 'DeadlineExceeded',
+      message: 'Job was active longer than specified deadline',
+      lastTransitionTime: new Date().toISOString(),
+    });
+    const target = condition('FailureTarget');
+    this.sim.patch('jobs', ns, 'challenge', {
+      status: { conditions: [target] },
+    });
+    const phase = this.sim.get('pods', ns, podName)?.status?.phase;
+    if (phase && phase !== 'Succeeded' && phase !== 'Failed')
+      this.sim.delete('pods', ns, podName);
+    this.later(5, () =>
+      this.sim.patch('jobs', ns, 'challenge', {
+        status: {
+          active: 0,
+          failed: 1,
+          conditions: [target, condition('Failed')],
+        },
+      }),
+    );
   }
 
   /**

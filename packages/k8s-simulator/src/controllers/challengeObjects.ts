@@ -120,7 +120,7 @@ export function challengeJob(
   return {
     metadata: { name: 'challenge', namespace: ns, labels },
     spec: {
-      // Kept for inspection; not enforced (the worker handles deadlines).
+      // Enforced by WorkflowController.jobDeadline, as the Job controller does.
       activeDeadlineSeconds: Number(p['active-deadline-seconds']) || undefined,
       backoffLimit: 0,
       template: { metadata: { labels }, spec: podSpec },

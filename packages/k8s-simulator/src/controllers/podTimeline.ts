@@ -30,15 +30,52 @@ const waiting = (reason: string, message: string) => ({
 });
 
 /**
+ * A container that exited with code 1, as the kubelet reports it: under
+ * `restartPolicy: Never` the pod ends phase Failed with no pod-level reason,
+ * only the container's terminated state; under `Always` (or `OnFailure`) it
+ * is restarted, with back-off, into CrashLoopBackOff.
+ */
+function crashed(image: string, restartPolicy: string | undefined) {
+  if (restartPolicy !== 'Never')
+    return container(
+      image,
+      waiting('CrashLoopBackOff', 'back-off 10s restarting failed container'),
+      false,
+      3,
+    );
+  const at = now();
+  return {
+    phase: 'Failed',
+    conditions: [
+      { type: 'Ready', status: 'False', reason: 'PodFailed' },
+      { type: 'ContainersReady', status: 'False', reason: 'PodFailed' },
+    ],
+    ...container(
+      image,
+      {
+        terminated: {
+          exitCode: 1,
+          reason: 'Error',
+          startedAt: at,
+          finishedAt: at,
+        },
+      },
+      false,
+    ),
+  };
+}
+
+/**
  * What the kubelet would report for the challenge pod, as timed steps:
  * Pending → Running (not ready) at half of `readyDelayMs` → Ready at
- * `readyDelayMs`; or, with a fault, an image pull error, a crash loop, or
- * nothing at all (stuck Pending).
+ * `readyDelayMs`; or, with a fault, an image pull error, a crash (see
+ * {@link crashed}), or nothing at all (stuck Pending).
  */
 export function podTimeline(
   fault: PodFault | undefined,
   image: string,
   readyDelayMs: number,
+  restartPolicy?: string,
 ): PodStep[] {
   const half = readyDelayMs / 2;
   if (fault === 'stuckPending') return [];
@@ -84,22 +121,10 @@ export function podTimeline(
       ...container(image, { running: { startedAt: now() } }, false),
     }),
   };
-  if (fault === 'crashLoop')
+  if (fault === 'crash')
     return [
       running,
-      {
-        atMs: readyDelayMs,
-        status: () =>
-          container(
-            image,
-            waiting(
-              'CrashLoopBackOff',
-              'back-off 10s restarting failed container',
-            ),
-            false,
-            3,
-          ),
-      },
+      { atMs: readyDelayMs, status: () => crashed(image, restartPolicy) },
     ];
   return [
     running,

@@ -12,9 +12,9 @@ describe('KubeSimulator fault injection', () => {
   beforeEach(async () => ({ sim, core } = await startSimulator()));
   afterEach(() => sim.close());
 
-  it('injects image pull errors, crash loops and stuck pods', async () => {
+  it('injects image pull errors, crashes and stuck pods', async () => {
     sim.faults.imagePullError(wf => wf.metadata.name === 'start-pull');
-    sim.faults.crashLoop(wf => wf.metadata.name === 'start-crash');
+    sim.faults.crash(wf => wf.metadata.name === 'start-crash');
     sim.faults.stuckPending(wf => wf.metadata.name === 'start-stuck');
     for (const id of ['pull', 'crash', 'stuck'])
       sim.create('workflows', {
@@ -40,17 +40,52 @@ describe('KubeSimulator fault injection', () => {
         )
       ).status.phase,
     ).toBe('Pending');
+    // The challenge Job's pod has restartPolicy Never: a crash ends it
+    // Failed with the container's exit code, never CrashLoopBackOff.
     const crash = await until(
       () => sim.list('pods', { namespace: 'fs-crash' })[0],
-      p =>
-        p?.status?.containerStatuses?.[0]?.state?.waiting?.reason ===
-        'CrashLoopBackOff',
+      p => p?.status?.phase === 'Failed',
     );
-    expect(crash.status.containerStatuses[0].restartCount).toBeGreaterThan(0);
+    expect(crash.spec.restartPolicy).toBe('Never');
+    expect(crash.status.reason).toBeUndefined();
+    expect(crash.status.containerStatuses[0].state).toEqual({
+      terminated: expect.objectContaining({ exitCode: 1, reason: 'Error' }),
+    });
     await new Promise(r => setTimeout(r, 250));
     const stuck = sim.list('pods', { namespace: 'fs-stuck' })[0];
     expect(stuck.status.phase).toBe('Pending');
     expect(stuck.status.containerStatuses).toBeUndefined();
+  });
+
+  it("enforces the Job's activeDeadlineSeconds as the Job controller does", async () => {
+    const wf = startWorkflow('brief');
+    sim.faults.jobDeadline(300, w => w.metadata.name === 'start-brief');
+    sim.create('workflows', {
+      ...wf,
+      metadata: { ...wf.metadata, namespace: 'argo' },
+    });
+    const running = await until(
+      () => sim.list('pods', { namespace: 'fs-brief' })[0],
+      p => p?.status?.phase === 'Running',
+    );
+    const job = await until(
+      () => sim.get('jobs', 'fs-brief', 'challenge'),
+      j => j?.status?.conditions?.some((c: any) => c.type === 'Failed'),
+    );
+    expect(job.status.conditions).toEqual([
+      expect.objectContaining({
+        type: 'FailureTarget',
+        status: 'True',
+        reason: 'DeadlineExceeded',
+      }),
+      expect.objectContaining({
+        type: 'Failed',
+        status: 'True',
+        reason: 'DeadlineExceeded',
+      }),
+    ]);
+    // The pod is deleted, not left Failed with reason DeadlineExceeded.
+    expect(sim.get('pods', 'fs-brief', running.metadata.name)).toBeUndefined();
   });
 
   it('answers 500 at the configured rate and slows responses', async () => {

@@ -2,9 +2,9 @@
 export type WorkflowMatch = (workflow: any) => boolean;
 
 /** The pod faults, in the order they are checked. */
-export type PodFault = 'imagePullError' | 'stuckPending' | 'crashLoop';
+export type PodFault = 'imagePullError' | 'stuckPending' | 'crash';
 
-const POD_FAULTS: PodFault[] = ['imagePullError', 'stuckPending', 'crashLoop'];
+const POD_FAULTS: PodFault[] = ['imagePullError', 'stuckPending', 'crash'];
 
 const everyWorkflow: WorkflowMatch = () => true;
 
@@ -22,9 +22,10 @@ export class Faults {
   private podFaults: Record<PodFault, WorkflowMatch[]> = {
     imagePullError: [],
     stuckPending: [],
-    crashLoop: [],
+    crash: [],
   };
   private buildFailures: WorkflowMatch[] = [];
+  private deadlines: Array<{ match: WorkflowMatch; ms: number }> = [];
 
   constructor(private readonly onExpireWatchHistory: () => void) {}
 
@@ -36,9 +37,21 @@ export class Faults {
   stuckPending = (match: WorkflowMatch = everyWorkflow) =>
     void this.podFaults.stuckPending.push(match);
 
-  /** Challenge pods of matching workflows crash-loop. */
-  crashLoop = (match: WorkflowMatch = everyWorkflow) =>
-    void this.podFaults.crashLoop.push(match);
+  /**
+   * The challenge container of matching workflows exits with code 1. As a
+   * kubelet does: under `restartPolicy: Never` (the challenge Job) the pod
+   * ends phase Failed with the container's terminated state; under `Always`
+   * it is restarted into CrashLoopBackOff.
+   */
+  crash = (match: WorkflowMatch = everyWorkflow) =>
+    void this.podFaults.crash.push(match);
+
+  /**
+   * The Jobs of matching workflows reach their activeDeadlineSeconds after
+   * `ms` instead (the worker never asks for less than 60 s).
+   */
+  jobDeadline = (ms: number, match: WorkflowMatch = everyWorkflow) =>
+    void this.deadlines.push({ match, ms });
 
   /** Matching build-challenge workflows fail (Kaniko could not build). */
   buildFailure = (match: WorkflowMatch = everyWorkflow) =>
@@ -65,8 +78,9 @@ export class Faults {
   clear = () => {
     this.errorRate = 0;
     this.delayMs = 0;
-    this.podFaults = { imagePullError: [], stuckPending: [], crashLoop: [] };
+    this.podFaults = { imagePullError: [], stuckPending: [], crash: [] };
     this.buildFailures = [];
+    this.deadlines = [];
   };
 
   /** Whether this request should be answered with an injected 500. */
@@ -77,6 +91,12 @@ export class Faults {
   /** Whether a build workflow should fail. */
   buildFails(workflow: any): boolean {
     return this.buildFailures.some(m => m(workflow));
+  }
+
+  /** When a workflow's Job reaches its deadline: the injected one, else its own. */
+  jobDeadlineMs(workflow: any, activeDeadlineSeconds: number): number {
+    const injected = this.deadlines.find(d => d.match(workflow));
+    return injected ? injected.ms : activeDeadlineSeconds * 1000;
   }
 
   /** The pod fault that applies to a workflow, if any. */

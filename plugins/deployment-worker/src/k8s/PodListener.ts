@@ -1,4 +1,5 @@
 import {
+  BatchV1Api,
   CoreV1Api,
   type KubeConfig,
   type V1Namespace,
@@ -11,7 +12,7 @@ import type {
 } from '@flagstage/plugin-deployment-common';
 import type { WorkflowObject } from './KubernetesDriver';
 import { LABELS, MANAGED_BY_SELECTOR, targetFor } from './names';
-import { podVerdict } from './podVerdict';
+import { DEADLINE_REASON, jobDeadlineExceeded, podVerdict } from './podVerdict';
 import { resilientInformer, type ResilientInformer } from './resilientInformer';
 import { ShardedDispatcher } from './ShardedDispatcher';
 
@@ -50,7 +51,8 @@ export type ListenerDecision = {
 /**
  * Watches the cluster and moves instances: DEPLOYING → RUNNING when the
  * challenge pod is Ready; → FAILED with the reason on image-pull errors,
- * crash loops, the deadline, or a failed start workflow; → STOPPED when the
+ * crash loops, the deadline (the challenge pod deleted by its Job at
+ * activeDeadlineSeconds), or a failed start workflow; → STOPPED when the
  * namespace is gone. Events are handled on sharded serial lanes, so one
  * instance's events apply in order while others proceed. Every transition is
  * a compare-and-set in the deployment backend, so replays after a relist
@@ -63,9 +65,11 @@ export class PodListener {
   private readonly lanes: ShardedDispatcher;
   /** Instances already reported failed by this listener (teardown once). */
   private readonly failed = new Set<string>();
+  private readonly batch: BatchV1Api;
 
   constructor(private readonly options: PodListenerOptions) {
     const core = options.kubeConfig.makeApiClient(CoreV1Api);
+    this.batch = options.kubeConfig.makeApiClient(BatchV1Api);
     this.lanes = new ShardedDispatcher(options.shards ?? 8, (key, e) =>
       options.logger.warn('Instance event handling failed', {
         instanceId: key,
@@ -95,6 +99,10 @@ export class PodListener {
     };
     this.pods.on('add', onPod);
     this.pods.on('update', onPod);
+    this.pods.on('delete', pod => {
+      const id = this.instanceOfPod(pod);
+      if (id) this.lanes.dispatch(id, () => this.podGone(id, pod));
+    });
     this.namespaces.on('delete', ns => {
       const id = ns.metadata?.labels?.[LABELS.instance];
       if (id) this.lanes.dispatch(id, () => this.namespaceGone(id));
@@ -174,6 +182,33 @@ export class PodListener {
     } else if (verdict.kind === 'failed') {
       await this.fail(id, verdict.reason);
     }
+  }
+
+  /**
+   * A challenge pod deleted: at the Job's activeDeadlineSeconds the Job
+   * controller deletes it and only the Job says why, so read the Job. Pods
+   * of a namespace being deleted (a stop, a teardown) are skipped unread.
+   */
+  private async podGone(id: string, pod: V1Pod) {
+    const namespace = pod.metadata?.namespace;
+    const owner = pod.metadata?.ownerReferences?.find(
+      o => o.kind === 'Job' && o.controller,
+    );
+    if (!namespace || !owner) return;
+    const ns = this.namespaces.get(namespace);
+    if (
+      !ns ||
+      ns.metadata?.deletionTimestamp ||
+      ns.status?.phase === 'Terminating'
+    )
+      return;
+    const job = await this.batch
+      .readNamespacedJob({ name: owner.name, namespace })
+      .catch(e => {
+        if ((e as { code?: number })?.code === 404) return undefined;
+        throw e;
+      });
+    if (job && jobDeadlineExceeded(job)) await this.fail(id, DEADLINE_REASON);
   }
 
   private async fail(id: string, reason: string) {

@@ -1,5 +1,5 @@
 import type { V1Pod } from '@kubernetes/client-node';
-import { podVerdict } from './podVerdict';
+import { jobDeadlineExceeded, podVerdict } from './podVerdict';
 
 const pod = (status: V1Pod['status']): V1Pod => ({ status });
 const withContainer = (phase: string, state: object) =>
@@ -90,5 +90,23 @@ describe('podVerdict', () => {
     expect(long.kind === 'failed' && long.reason.length).toBeLessThanOrEqual(
       480,
     );
+  });
+
+  it('tells a Job ended by its activeDeadlineSeconds (the pod is deleted, only the Job says so)', () => {
+    const job = (type: string, reason: string, status = 'True') => ({
+      status: { conditions: [{ type, status, reason }] },
+    });
+    expect(jobDeadlineExceeded(job('Failed', 'DeadlineExceeded'))).toBe(true);
+    // Set before the pod is deleted; Failed follows once it is gone.
+    expect(jobDeadlineExceeded(job('FailureTarget', 'DeadlineExceeded'))).toBe(
+      true,
+    );
+    expect(jobDeadlineExceeded(job('Failed', 'BackoffLimitExceeded'))).toBe(
+      false,
+    );
+    expect(
+      jobDeadlineExceeded(job('Failed', 'DeadlineExceeded', 'False')),
+    ).toBe(false);
+    expect(jobDeadlineExceeded({ status: { active: 1 } })).toBe(false);
   });
 });

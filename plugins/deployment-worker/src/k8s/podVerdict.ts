@@ -1,4 +1,4 @@
-import type { V1Pod } from '@kubernetes/client-node';
+import type { V1Job, V1Pod } from '@kubernetes/client-node';
 
 /** What a pod's status says about its instance. */
 export type PodVerdict =
@@ -52,18 +52,36 @@ function exitedWith(status: NonNullable<V1Pod['status']>): string {
   return `the challenge exited with code ${terminated.exitCode}${detail}`;
 }
 
+/** Why an instance ended at its deadline (the Job's activeDeadlineSeconds). */
+export const DEADLINE_REASON = 'the instance reached its deadline';
+
+/**
+ * Whether the Job ended at its activeDeadlineSeconds. The Job controller
+ * deletes the running pod and marks the Job (FailureTarget, then Failed,
+ * reason DeadlineExceeded); the pod itself never says so. FailureTarget
+ * counts too: it is set before the pod is deleted, Failed only after.
+ */
+export function jobDeadlineExceeded(job: V1Job): boolean {
+  return (job.status?.conditions ?? []).some(
+    c =>
+      (c.type === 'Failed' || c.type === 'FailureTarget') &&
+      c.status === 'True' &&
+      c.reason === 'DeadlineExceeded',
+  );
+}
+
 /**
  * Judges a challenge pod: `ready` once its Ready condition is True,
- * `failed` with a reason on fatal waiting states or a terminal phase (the
- * Job's activeDeadlineSeconds ends as phase Failed, reason DeadlineExceeded),
- * else `pending`. Pure, so the listener and the reconciler agree.
+ * `failed` with a reason on fatal waiting states or a terminal phase (a
+ * pod-level activeDeadlineSeconds ends as phase Failed, reason
+ * DeadlineExceeded; the Job's is {@link jobDeadlineExceeded}), else `pending`. Pure, so the listener and the reconciler agree.
  */
 export function podVerdict(pod: V1Pod): PodVerdict {
   const status = pod.status ?? {};
   if (status.phase === 'Failed') {
     const why =
       status.reason === 'DeadlineExceeded'
-        ? 'the instance reached its deadline'
+        ? DEADLINE_REASON
         : status.message ?? status.reason ?? exitedWith(status);
     return { kind: 'failed', reason: why };
   }

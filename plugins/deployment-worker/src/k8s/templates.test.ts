@@ -584,6 +584,16 @@ describe('rbac/: least privilege', () => {
     // the grant is for all namespaces, admission-guard.yaml narrows it.
     expect(rbac.can(worker, core('delete', 'namespaces'))).toBe(true);
     expect(rbac.can(worker, core('delete', 'pods', `fs-${ID}`))).toBe(false);
+    // The listener reads a deleted pod's Job (the deadline): get only.
+    const jobs = (verb: string) => ({
+      verb,
+      group: 'batch',
+      resource: 'jobs',
+      namespace: `fs-${ID}`,
+    });
+    expect(rbac.can(worker, jobs('get'))).toBe(true);
+    for (const verb of ['list', 'create', 'delete'])
+      expect(rbac.can(worker, jobs(verb))).toBe(false);
   });
 
   it('admission-guard names exactly the accounts that can delete namespaces, and only allows managed-by=flagstage', () => {
