@@ -1,3 +1,4 @@
+import http from 'node:http';
 import net from 'node:net';
 import { randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
@@ -183,6 +184,43 @@ describe('gateway HTTP', () => {
     });
     expect(res.status).toBe(200);
     expect(res.body.length).toBe(3_000_000);
+  });
+
+  it('stops the upstream request when the client goes away mid-response', async () => {
+    let upstreamClosed: number | undefined;
+    const slow = http.createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.write('first part\n'); // and never the rest
+      res.on('close', () => {
+        upstreamClosed = Date.now();
+      });
+    });
+    await new Promise<void>(r => slow.listen(0, '127.0.0.1', r));
+    const target = `127.0.0.1:${(slow.address() as net.AddressInfo).port}`;
+    try {
+      const client = net.connect(gateway.addresses.http, '127.0.0.1');
+      client.write(
+        `GET /slow HTTP/1.1\r\nHost: ${host}\r\nAuthorization: Bearer ${token({
+          target,
+        })}\r\n\r\n`,
+      );
+      await new Promise<void>(resolve =>
+        client.on('data', d => {
+          if (String(d).includes('first part')) resolve();
+        }),
+      );
+      const left = Date.now();
+      client.destroy();
+      const deadline = Date.now() + 5000;
+      while (upstreamClosed === undefined && Date.now() < deadline)
+        await new Promise(r => setTimeout(r, 20));
+      // Well before the 30 s upstream timeout.
+      expect(upstreamClosed).toBeDefined();
+      expect(upstreamClosed! - left).toBeLessThan(5000);
+    } finally {
+      slow.closeAllConnections();
+      await new Promise(r => slow.close(r));
+    }
   });
 
   it('answers 502 when the instance is not listening', async () => {

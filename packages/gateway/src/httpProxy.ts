@@ -352,6 +352,9 @@ function forward(
   res.on('close', () => {
     if (!progress.finished) {
       progress.finished = true;
+      // The client is gone: stop the upstream request instead of holding its
+      // pool connection until the upstream timeout.
+      handler.abort(new Error('client closed'));
       outcome.done(499, 'client_closed', a, progress.in, progress.out);
     }
   });

@@ -53,12 +53,19 @@ export function upstreamResponseHandler(options: {
   progress: ResponseProgress;
   failed: (err: Error) => void;
   completed: () => void;
-}): Dispatcher.DispatchHandler {
+}): Dispatcher.DispatchHandler & { abort(reason: Error): void } {
   const { res, metrics, progress } = options;
   const dispatched = performance.now();
+  let request: Dispatcher.DispatchController | undefined;
   return {
+    /** Gives up the upstream request (the client went away): frees its pool connection at once. */
+    abort(reason) {
+      request?.abort(reason);
+    },
     // Its presence tells undici this handler speaks the controller API.
-    onRequestStart() {},
+    onRequestStart(controller) {
+      request = controller;
+    },
     onResponseStart(controller, status, headers) {
       metrics.upstream.observe(
         { proto: 'http' },
