@@ -13,6 +13,7 @@ import {
   challengeEntity,
   eventually,
   fakeContestPlugin,
+  testDeploymentConfig,
 } from './__testUtils__/e2e';
 
 jest.setTimeout(60_000);
@@ -59,20 +60,8 @@ describe('deployment worker with the local driver', () => {
         }),
         mockServices.rootConfig.factory({
           data: {
-            deployment: {
-              queue: { deliveryLimit: 2 },
-              // The test calls every route as one external service.
-              serviceCallers: {
-                instances: ['external:test-service'],
-                worker: ['external:test-service', 'plugin:deployment-worker'],
-                builds: ['external:test-service'],
-              },
-              gateway: {
-                keys: [
-                  { kid: 'k', secret: Buffer.alloc(32, 3).toString('base64') },
-                ],
-              },
-            },
+            // Every route called as one external service.
+            deployment: testDeploymentConfig(3),
             deploymentWorker: { concurrency: 2, startTimeoutSeconds: 5 },
           },
         }),

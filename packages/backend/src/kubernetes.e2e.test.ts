@@ -11,6 +11,7 @@ import {
   challengeEntity,
   eventually,
   fakeContestPlugin,
+  testDeploymentConfig,
 } from './__testUtils__/e2e';
 import { instanceApi } from './__testUtils__/instanceApi';
 
@@ -84,23 +85,8 @@ describeWithServices(['redis'])(
                   connection: `${testServiceUrls.redis}/${REDIS_DB}`,
                 },
               },
-              deployment: {
-                queue: { deliveryLimit: 2 },
-                // The test calls every route as one external service.
-                serviceCallers: {
-                  instances: ['external:test-service'],
-                  worker: ['external:test-service', 'plugin:deployment-worker'],
-                  builds: ['external:test-service'],
-                },
-                gateway: {
-                  keys: [
-                    {
-                      kid: 'k',
-                      secret: Buffer.alloc(32, 5).toString('base64'),
-                    },
-                  ],
-                },
-              },
+              // Every route called as one external service.
+              deployment: testDeploymentConfig(5),
               kubernetes: sim.kubernetesConfig(),
               deploymentWorker: {
                 driver: 'kubernetes',

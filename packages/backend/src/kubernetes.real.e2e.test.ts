@@ -17,6 +17,7 @@ import {
   fakeContestPlugin,
   freePort,
   repoRoot,
+  testDeploymentConfig,
 } from './__testUtils__/e2e';
 import { instanceApi } from './__testUtils__/instanceApi';
 import {
@@ -132,23 +133,8 @@ describeWithControlPlane()(
         features: [
           mockServices.rootConfig.factory({
             data: {
-              deployment: {
-                queue: { deliveryLimit: 2 },
-                // The test calls every route as one external service.
-                serviceCallers: {
-                  instances: ['external:test-service'],
-                  worker: ['external:test-service', 'plugin:deployment-worker'],
-                  builds: ['external:test-service'],
-                },
-                gateway: {
-                  keys: [
-                    {
-                      kid: 'k',
-                      secret: Buffer.alloc(32, 5).toString('base64'),
-                    },
-                  ],
-                },
-              },
+              // Every route called as one external service.
+              deployment: testDeploymentConfig(5),
               kubernetes: {
                 serviceLocatorMethod: { type: 'multiTenant' },
                 clusterLocatorMethods: [

@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 
 /** One running component: its child process and its log file. */
@@ -95,18 +94,7 @@ export async function stopComponent(c: Component, graceMs = 5000) {
   clearTimeout(timer);
 }
 
-/** A free TCP port on loopback (the kernel picks; closed again before use). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from '@flagstage/test-utils';
 
 /** The exit code of a failed execFile (1 when it has none: killed, not found). */
 export function exitCodeOf(error: unknown): number {

@@ -1,5 +1,4 @@
 import http from 'node:http';
-import net from 'node:net';
 import path from 'node:path';
 import Router from 'express-promise-router';
 import {
@@ -10,16 +9,7 @@ import {
 /** The repository root (catalog/, argo-templates/, artifacts/). */
 export const repoRoot = path.resolve(__dirname, '../../../..');
 
-/** A free TCP port on 127.0.0.1 (free when asked; tests bind it soon after). */
-export async function freePort(): Promise<number> {
-  return new Promise(resolve => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from '@flagstage/test-utils';
 
 /**
  * Polls `fn` until `ok` holds and returns that value; after `ms` returns the
@@ -194,4 +184,25 @@ export function fakeContestPlugin(flagOf: (teamId: string) => string) {
       });
     },
   });
+}
+
+/**
+ * The deployment plugin's config for tests that call every route as one
+ * external service (`external:test-service`), with a gateway signing key
+ * made of `keyByte`.
+ */
+export function testDeploymentConfig(keyByte: number) {
+  return {
+    queue: { deliveryLimit: 2 },
+    serviceCallers: {
+      instances: ['external:test-service'],
+      worker: ['external:test-service', 'plugin:deployment-worker'],
+      builds: ['external:test-service'],
+    },
+    gateway: {
+      keys: [
+        { kid: 'k', secret: Buffer.alloc(32, keyByte).toString('base64') },
+      ],
+    },
+  };
 }
